@@ -1,0 +1,1 @@
+"""Counter client for generalist officers (built in the counter issue)."""

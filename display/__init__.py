@@ -1,0 +1,1 @@
+"""Hall display with Vietnamese voice announcements (built in the display issue)."""

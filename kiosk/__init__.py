@@ -1,0 +1,1 @@
+"""Touchscreen kiosk that issues tickets (built in the kiosk issue)."""

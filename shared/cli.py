@@ -1,0 +1,417 @@
+"""The `motcua` command: set up the database and run every queue use case from a shell.
+
+Every command calls the same engine function as the apps, prints a short Vietnamese/English line
+(or one JSON object with --json), writes one-line errors to stderr and exits 2 on bad input,
+leaving the data unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import enum
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from shared.admin import OfficeAdmin
+from shared.clock import SystemClock
+from shared.config import load_local_config
+from shared.database import Database, open_database, resolve_url
+from shared.demo import seed_demo
+from shared.domain import CallResult, Outcome, StatusView, TicketView
+from shared.engine import QueueEngine
+from shared.errors import DatabaseError, MotcuaError
+from shared.logs import configure_logging
+from shared.queries import QueueQueries
+from shared.schema import require_current, upgrade
+
+log = logging.getLogger(__name__)
+
+EXIT_BAD_INPUT = 2
+EXIT_ENVIRONMENT = 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: lỗi / error: {message}\n")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+@dataclasses.dataclass
+class _Context:
+    args: argparse.Namespace
+    db: Database
+    engine: QueueEngine
+    admin: OfficeAdmin
+    queries: QueueQueries
+
+
+def _to_jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _to_jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _emit(args: argparse.Namespace, text: str, payload: Any) -> None:
+    if args.json:
+        print(json.dumps(_to_jsonable(payload), ensure_ascii=False))
+    else:
+        print(text)
+
+
+def _local_time(value: dt.datetime | None) -> str:
+    return "-" if value is None else value.astimezone().strftime("%H:%M:%S")
+
+
+# ---------------------------------------------------------------------- commands
+
+
+def cmd_init(ctx: _Context) -> int:
+    before, after = upgrade(ctx.db)
+    seeded = False
+    if ctx.args.demo:
+        if ctx.queries.services():
+            raise MotcuaError(
+                "Cơ sở dữ liệu đã có thủ tục: không nạp dữ liệu mẫu lên dữ liệu thật",
+                "the database already has services: demo data is only added to an empty one",
+            )
+        seed_demo(ctx.admin, ctx.engine)
+        seeded = True
+    _emit(
+        ctx.args,
+        f"Cơ sở dữ liệu sẵn sàng / database ready: {ctx.db.url} (schema {before or '-'} -> {after})"
+        + (", dữ liệu mẫu đã nạp / demo office seeded" if seeded else ""),
+        {"url": ctx.db.url, "schema_before": before, "schema": after, "demo_seeded": seeded},
+    )
+    return 0
+
+
+def cmd_issue(ctx: _Context) -> int:
+    result = ctx.engine.issue_ticket(ctx.args.service, ctx.args.priority)
+    t = result.ticket
+    log.info("ticket_issued", extra={"event": "ticket_issued", "ticket": t.display_number})
+    _emit(
+        ctx.args,
+        f"{t.display_number}  {t.service_name_vi} / {t.service_name_en}  "
+        f"(trước bạn / ahead: {result.people_ahead}, chờ khoảng / about "
+        f"{result.predicted_wait_minutes} phút / min)",
+        result,
+    )
+    return 0
+
+
+def _print_call(ctx: _Context, result: CallResult) -> int:
+    payload = {
+        "counter": result.counter_number,
+        "ticket": result.ticket,
+        "closed_previous": result.closed_previous,
+    }
+    if result.ticket is None:
+        text = (
+            f"Không còn công dân chờ / nobody is waiting (quầy / counter {result.counter_number})"
+        )
+    else:
+        t = result.ticket
+        log.info("ticket_called", extra={"event": "ticket_called", "ticket": t.display_number})
+        text = (
+            f"{t.display_number} -> quầy / counter {result.counter_number}  ({t.service_name_vi})"
+        )
+    if result.closed_previous is not None:
+        text = f"(đã kết thúc / finished {result.closed_previous.display_number}) " + text
+    _emit(ctx.args, text, payload)
+    return 0
+
+
+def cmd_call(ctx: _Context) -> int:
+    a = ctx.args
+    if a.ticket is not None:
+        if not a.reason:
+            raise MotcuaError(
+                "Gọi số không theo thứ tự cần --reason", "calling a given ticket needs --reason"
+            )
+        return _print_call(
+            ctx, ctx.engine.call_ticket(a.counter, a.ticket, a.reason, officer_code=a.officer)
+        )
+    return _print_call(ctx, ctx.engine.call_next(a.counter, officer_code=a.officer))
+
+
+def _print_ticket(ctx: _Context, verb: str, ticket: TicketView) -> int:
+    where = f" (quầy / counter {ticket.counter_number})" if ticket.counter_number else ""
+    _emit(ctx.args, f"{verb}: {ticket.display_number}{where}", {"ticket": ticket})
+    return 0
+
+
+def cmd_recall(ctx: _Context) -> int:
+    return _print_ticket(ctx, "Gọi lại / recalled", ctx.engine.recall(ctx.args.counter))
+
+
+def cmd_no_show(ctx: _Context) -> int:
+    return _print_ticket(ctx, "Vắng mặt / no-show", ctx.engine.no_show(ctx.args.counter))
+
+
+def cmd_start(ctx: _Context) -> int:
+    return _print_ticket(ctx, "Bắt đầu phục vụ / serving", ctx.engine.start(ctx.args.counter))
+
+
+def cmd_finish(ctx: _Context) -> int:
+    ticket = ctx.engine.finish(ctx.args.counter, Outcome(ctx.args.outcome))
+    return _print_ticket(ctx, "Đã kết thúc / finished", ticket)
+
+
+def cmd_transfer(ctx: _Context) -> int:
+    a = ctx.args
+    ticket = ctx.engine.transfer(
+        a.counter, to_service=a.to, to_counter=a.to_counter, reason=a.reason
+    )
+    target = (
+        f"quầy / counter {ticket.target_counter_number}"
+        if ticket.target_counter_number
+        else ticket.service_code
+    )
+    _emit(a, f"Đã chuyển / transferred {ticket.display_number} -> {target}", {"ticket": ticket})
+    return 0
+
+
+def cmd_cancel(ctx: _Context) -> int:
+    ticket = ctx.engine.cancel(ctx.args.ticket, ctx.args.reason, officer_code=ctx.args.officer)
+    return _print_ticket(ctx, "Đã hủy / cancelled", ticket)
+
+
+def cmd_counter(ctx: _Context) -> int:
+    a = ctx.args
+    if a.action == "open":
+        view = ctx.engine.open_counter(a.number, officer_code=a.officer)
+    elif a.action == "pause":
+        view = ctx.engine.pause_counter(a.number, a.reason or "")
+    elif a.action == "resume":
+        view = ctx.engine.resume_counter(a.number)
+    else:
+        view = ctx.engine.close_counter(a.number)
+    _emit(a, f"Quầy / counter {view.number}: {view.state}", {"counter": view})
+    return 0
+
+
+def cmd_end_day(ctx: _Context) -> int:
+    closed = ctx.engine.end_day(include_today=ctx.args.today)
+    _emit(ctx.args, f"Đã đóng / expired {closed} số / tickets", {"expired": closed})
+    return 0
+
+
+def cmd_status(ctx: _Context) -> int:
+    status = ctx.queries.status()
+    _emit(ctx.args, _status_text(status), status)
+    return 0
+
+
+def _status_text(status: StatusView) -> str:
+    lines = [f"Ngày / business day {status.business_day.isoformat()}", "", "Đang chờ / waiting:"]
+    for q in status.services:
+        state = "" if q.service.is_open else "  [đóng / closed]"
+        longest = f"{q.longest_wait_seconds // 60} phút / min" if q.waiting else "-"
+        lines.append(
+            f"  {q.service.code:<5} {q.service.name_vi:<28} {q.waiting:>4}   lâu nhất / longest "
+            f"{longest}{state}"
+        )
+    lines += ["", "Quầy / counters:"]
+    for c in status.counters:
+        ticket = c.active_ticket
+        current = f"{ticket.display_number} ({ticket.status})" if ticket else "-"
+        reason = f" ({c.pause_reason})" if c.pause_reason else ""
+        lines.append(
+            f"  {c.number:>3}  {c.state}{reason:<10} cán bộ / officer {c.officer_code or '-':<6} "
+            f"số / ticket {current}"
+        )
+    lines += ["", "Lượt gọi gần nhất / last calls:"]
+    for e in status.last_calls:
+        lines.append(
+            f"  {_local_time(e.at)}  {e.display_number} -> quầy / counter {e.counter_number}"
+            + ("  (gọi lại / recall)" if e.kind == "ticket_recalled" else "")
+        )
+    if not status.last_calls:
+        lines.append("  -")
+    return "\n".join(lines)
+
+
+def cmd_settings(ctx: _Context) -> int:
+    a = ctx.args
+    if a.action == "set":
+        try:
+            value = json.loads(a.value)
+        except json.JSONDecodeError:
+            value = a.value  # plain text values need no quotes
+        office = ctx.admin.update_settings({a.key: value})
+    else:
+        office = ctx.queries.settings()
+    payload = _to_jsonable(office)
+    _emit(a, json.dumps(payload, ensure_ascii=False, indent=2), payload)
+    return 0
+
+
+# ---------------------------------------------------------------------- parser
+
+
+def _common() -> _Parser:
+    common = _Parser(add_help=False)
+    s = argparse.SUPPRESS
+    common.add_argument(
+        "--db",
+        default=s,
+        help="database URL or SQLite file (default: $MOTCUA_DB, "
+        "the config file, or the user data folder)",
+    )
+    common.add_argument("--config", type=Path, default=s, help="this PC's TOML config file")
+    common.add_argument("--json", action="store_true", default=s, help="print one JSON object")
+    common.add_argument(
+        "--log-json", action="store_true", default=s, help="JSON log lines on stderr"
+    )
+    common.add_argument("-v", "--verbose", action="store_true", default=s)
+    return common
+
+
+def _counter_number(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"counter must be a whole number, not '{text}'") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"counter must be 1 or more, not {number}")
+    return number
+
+
+Handler = Callable[[_Context], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = _Parser(
+        prog="motcua",
+        description=(
+            "motcua: hệ thống xếp hàng cho bộ phận một cửa / queue ticketing for one-stop offices"
+        ),
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("init", cmd_init, "create or upgrade the database")
+    p.add_argument("--demo", action="store_true", help="seed a demo ward police office")
+
+    p = add("issue", cmd_issue, "issue a ticket for a service")
+    p.add_argument("service", help="service code or id")
+    p.add_argument("--priority", metavar="CATEGORY", help="priority category code (e.g. elderly)")
+
+    p = add("call", cmd_call, "call the next citizen to a counter")
+    p.add_argument("counter", type=_counter_number)
+    p.add_argument("--ticket", help="call this ticket out of order (needs --reason)")
+    p.add_argument("--reason")
+    p.add_argument("--officer", help="officer code (default: the officer holding the counter)")
+
+    for name, handler, text in (
+        ("recall", cmd_recall, "announce the counter's called ticket again"),
+        ("no-show", cmd_no_show, "the called citizen did not come"),
+        ("start", cmd_start, "start serving the called citizen"),
+    ):
+        add(name, handler, text).add_argument("counter", type=_counter_number)
+
+    p = add("finish", cmd_finish, "finish the counter's ticket with an outcome")
+    p.add_argument("counter", type=_counter_number)
+    p.add_argument(
+        "--outcome",
+        choices=[o.value for o in Outcome],
+        default=Outcome.DOSSIER_RECEIVED.value,
+    )
+
+    p = add("transfer", cmd_transfer, "send the counter's ticket to a service or a counter")
+    p.add_argument("counter", type=_counter_number)
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--to", metavar="SERVICE")
+    target.add_argument("--to-counter", type=_counter_number, metavar="N")
+    p.add_argument("--reason")
+
+    p = add("cancel", cmd_cancel, "cancel an open ticket of today")
+    p.add_argument("ticket", help="display number")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--officer")
+
+    p = add("counter", cmd_counter, "open, pause, resume or close a counter")
+    p.add_argument("action", choices=["open", "pause", "resume", "close"])
+    p.add_argument("number", type=_counter_number)
+    p.add_argument("--officer")
+    p.add_argument("--reason")
+
+    p = add("end-day", cmd_end_day, "expire tickets left open (earlier days; today with --today)")
+    p.add_argument("--today", action="store_true", help="also close today's open tickets")
+
+    add("status", cmd_status, "waiting per service, counters and last calls")
+
+    p = add("settings", cmd_settings, "show or change office-wide settings")
+    p.add_argument("action", choices=["show", "set"])
+    p.add_argument("key", nargs="?")
+    p.add_argument("value", nargs="?")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name, default in (
+        ("db", None),
+        ("config", None),
+        ("json", False),
+        ("log_json", False),
+        ("verbose", False),
+    ):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    if (
+        args.command == "settings"
+        and args.action == "set"
+        and (args.key is None or args.value is None)
+    ):
+        parser.error("settings set needs KEY and VALUE")
+    configure_logging(verbose=args.verbose, json_lines=args.log_json)
+    db: Database | None = None
+    try:
+        local = load_local_config(args.config)
+        url = resolve_url(args.db, local.database_url)
+        db = open_database(url, create=args.command == "init")
+        if args.command != "init":
+            require_current(db)
+        clock = SystemClock()
+        ctx = _Context(
+            args, db, QueueEngine(db, clock), OfficeAdmin(db, clock), QueueQueries(db, clock)
+        )
+        handler: Handler = args.handler
+        return handler(ctx)
+    except DatabaseError as exc:
+        sys.stderr.write(f"motcua: lỗi / error: {exc}\n")
+        return EXIT_ENVIRONMENT
+    except MotcuaError as exc:
+        sys.stderr.write(f"motcua: lỗi / error: {exc}\n")
+        return EXIT_BAD_INPUT
+    finally:
+        if db is not None:
+            db.dispose()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

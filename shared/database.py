@@ -1,0 +1,194 @@
+"""Opening the database: SQLite in WAL mode with an immediate write lock, or PostgreSQL.
+
+Two engines per database. The write engine starts every transaction by taking the write lock
+(SQLite: BEGIN IMMEDIATE), so two counters can never read the same "next" ticket. The read engine
+never takes the write lock, so displays and reports never slow down the counters.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from shared.errors import DatabaseError, InvalidInputError
+from shared.paths import default_database_path
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000
+ENV_DB = "MOTCUA_DB"
+
+
+def resolve_url(cli_value: str | None, config_value: str | None = None) -> str:
+    """The database URL: --db, then $MOTCUA_DB, then the PC's config, then the user data folder.
+
+    A plain file path is accepted and turned into a SQLite URL.
+    """
+    raw = cli_value or os.environ.get(ENV_DB) or config_value
+    if not raw:
+        path = default_database_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return sqlite_url(path)
+    if "://" not in raw:
+        return sqlite_url(Path(raw))
+    return raw
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.expanduser().resolve()}"
+
+
+def _sqlite_path(url: sa.engine.URL) -> Path | None:
+    if not url.drivername.startswith("sqlite"):
+        return None
+    if url.database in (None, "", ":memory:"):
+        raise InvalidInputError(
+            "Cần một tệp cơ sở dữ liệu, không dùng bộ nhớ tạm",
+            "an in-memory SQLite database cannot be shared between processes",
+        )
+    return Path(url.database)
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Autocommit at the driver level: SQLAlchemy's "begin" event below emits our own BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+@dataclass
+class Database:
+    """The write and read engines of one database.
+
+    Attributes:
+        url: the SQLAlchemy URL.
+        write: engine whose transactions take the write lock at BEGIN.
+        read: engine for read-only work; never takes the write lock.
+    """
+
+    url: str
+    write: Engine
+    read: Engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.write.dialect.name == "sqlite"
+
+    @contextmanager
+    def write_tx(self) -> Iterator[Connection]:
+        """One write transaction, holding the write lock from its first statement."""
+        try:
+            with self.write.begin() as conn:
+                yield conn
+        except sa.exc.OperationalError as exc:
+            raise _busy_or_broken(exc) from exc
+
+    @contextmanager
+    def read_tx(self) -> Iterator[Connection]:
+        """One consistent read-only snapshot (a deferred transaction: no write lock)."""
+        try:
+            with self.read.begin() as conn:
+                yield conn
+        except sa.exc.OperationalError as exc:
+            raise _busy_or_broken(exc) from exc
+
+    def dispose(self) -> None:
+        self.write.dispose()
+        self.read.dispose()
+
+
+def _busy_or_broken(exc: sa.exc.OperationalError) -> DatabaseError:
+    text = str(exc.orig)
+    if "locked" in text or "busy" in text:
+        return DatabaseError(
+            f"Cơ sở dữ liệu đang bận quá {BUSY_TIMEOUT_MS // 1000} giây, vui lòng thử lại",
+            f"the database stayed busy for over {BUSY_TIMEOUT_MS // 1000} s; try again",
+        )
+    return DatabaseError(f"Lỗi cơ sở dữ liệu: {text}", f"database error: {text}")
+
+
+def open_database(url: str, *, create: bool = False) -> Database:
+    """Build the engines for URL. A SQLite file must exist unless create is true."""
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise InvalidInputError(
+            f"Địa chỉ cơ sở dữ liệu không hợp lệ: {url}", f"invalid database URL: {url}"
+        ) from exc
+    path = _sqlite_path(parsed)
+    if path is None:
+        return _open_server_database(url)
+    if not create and not path.exists():
+        raise DatabaseError(
+            f"Không tìm thấy cơ sở dữ liệu {path}: hãy chạy 'motcua init'",
+            f"database {path} does not exist: run 'motcua init'",
+        )
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            # Created readable by its owner only: it holds PIN hashes and the day's log.
+            path.touch(mode=0o600)
+    write = sa.create_engine(url)
+    read = sa.create_engine(url)
+    for engine, begin_sql in ((write, "BEGIN IMMEDIATE"), (read, "BEGIN")):
+        sa.event.listen(engine, "connect", _on_sqlite_connect)
+        sa.event.listen(engine, "begin", _make_begin(begin_sql))
+    try:
+        _enable_wal(path)
+        with read.connect() as conn:
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+    except (sqlite3.DatabaseError, sa.exc.DatabaseError) as exc:
+        write.dispose()
+        read.dispose()
+        reason = getattr(exc, "orig", exc)
+        raise DatabaseError(
+            f"Không mở được cơ sở dữ liệu {path}: {reason}",
+            f"cannot open database {path}: {reason}",
+        ) from exc
+    return Database(url=url, write=write, read=read)
+
+
+def _enable_wal(path: Path) -> None:
+    """Switch the file to WAL (persistent, so once is enough; a no-op when it already is)."""
+    raw = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        mode = raw.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    finally:
+        raw.close()
+    if mode != "wal":
+        raise DatabaseError(
+            f"Không bật được chế độ WAL cho {path} (đang là {mode})",
+            f"could not switch {path} to WAL mode (it is {mode})",
+        )
+
+
+def _make_begin(sql: str) -> Any:
+    def begin(conn: Connection) -> None:
+        conn.exec_driver_sql(sql)
+
+    return begin
+
+
+def _open_server_database(url: str) -> Database:
+    write = sa.create_engine(url, pool_pre_ping=True)
+    read = sa.create_engine(url, pool_pre_ping=True)
+    try:
+        with write.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.DBAPIError as exc:
+        raise DatabaseError(
+            f"Không kết nối được cơ sở dữ liệu: {exc.orig}", f"cannot connect: {exc.orig}"
+        ) from exc
+    return Database(url=url, write=write, read=read)

@@ -1,0 +1,702 @@
+"""The queue engine: every use case is one write transaction that also appends its event row.
+
+Every use case is one transaction of shared.transactions.WriteSide: the write lock is held from
+its first statement, so reading "the next ticket" and claiming it can never interleave with another
+counter or kiosk.
+
+Rules kept here:
+- numbering per service and business day, restarting by itself with the day;
+- the queue order is the ticket id (the office's arrival order), never a clock reading, so a
+  transferred ticket keeps its place and a clock jumping back cannot reorder anybody;
+- call next takes, across the services the counter serves, the longest-waiting ticket after the
+  priority policy (shared.priority);
+- a counter holds at most one active ticket. "Call next" on a counter that still holds one first
+  finishes it in the same transaction (outcome "not recorded" unless given, its own event row with
+  closed_by = call_next); an officer who wants a no-show presses No-show first;
+- at the first write of a new business day, tickets left open from earlier days are closed as
+  expired, each with an event.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from shared.domain import (
+    ACTIVE_STATUSES,
+    OPEN_STATUSES,
+    CallResult,
+    CounterState,
+    CounterView,
+    EventKind,
+    IssueResult,
+    Outcome,
+    TicketStatus,
+    TicketView,
+)
+from shared.errors import ConflictError, InvalidInputError, NotFoundError
+from shared.estimate import RECENT_SAMPLE, predicted_wait_minutes
+from shared.numbering import NumberingFormat
+from shared.priority import Candidate, choose
+from shared.tables import (
+    CS,
+    AnyRow,
+    C,
+    E,
+    T,
+    counter_views,
+    service_filter,
+    ticket_select,
+    ticket_view,
+)
+from shared.transactions import CounterRow, Tx, WriteSide
+
+log = logging.getLogger(__name__)
+
+
+class QueueEngine(WriteSide):
+    """Ticket and counter use cases. One instance per process; safe to share between threads.
+
+    Args:
+        db: the database (write and read engines).
+        clock: where the time comes from.
+    """
+
+    def _active(self, conn: Connection, counter_id: int) -> AnyRow | None:
+        return conn.execute(
+            sa.select(T).where(
+                T.c.counter_id == counter_id, T.c.status.in_([str(s) for s in ACTIVE_STATUSES])
+            )
+        ).first()
+
+    def _require_active(
+        self, conn: Connection, counter: CounterRow, allowed: Sequence[TicketStatus]
+    ) -> AnyRow:
+        row = self._active(conn, counter.id)
+        if row is None:
+            raise ConflictError(
+                f"Quầy {counter.number} không có số nào đang gọi hoặc phục vụ",
+                f"counter {counter.number} has no called or served ticket",
+            )
+        if TicketStatus(row.status) not in allowed:
+            status_vi = "đang phục vụ" if row.status == TicketStatus.SERVING else "mới được gọi"
+            raise ConflictError(
+                f"Số {row.display_number} {status_vi}: không thể làm thao tác này",
+                f"ticket {row.display_number} is {row.status}: this action does not apply",
+            )
+        return row
+
+    def _require_open(self, counter: CounterRow) -> None:
+        if counter.state is CounterState.CLOSED:
+            raise ConflictError(
+                f"Quầy {counter.number} đang đóng: hãy mở quầy trước",
+                f"counter {counter.number} is closed: open it first",
+            )
+        if counter.state is CounterState.PAUSED:
+            raise ConflictError(
+                f"Quầy {counter.number} đang tạm dừng: hãy tiếp tục trước",
+                f"counter {counter.number} is paused: resume it first",
+            )
+
+    def _view(self, conn: Connection, ticket_id: int) -> TicketView:
+        row = conn.execute(ticket_select().where(T.c.id == ticket_id)).one()
+        return ticket_view(row)
+
+    # ------------------------------------------------------------------ issuing
+
+    def issue_ticket(self, service_ref: str, priority: str | None = None) -> IssueResult:
+        """Issue the next number of a service (kiosk, CLI). Refused when closed or capped."""
+        with self._tx() as tx:
+            service = self._service(tx.conn, service_ref)
+            if priority is not None and tx.policy.category(priority) is None:
+                known = ", ".join(c.code for c in tx.policy.categories)
+                raise InvalidInputError(
+                    f"Đối tượng ưu tiên '{priority}' không hợp lệ (có: {known})",
+                    f"invalid priority category '{priority}' (known: {known})",
+                )
+            if not service.is_open:
+                raise ConflictError(
+                    f"Thủ tục {service.name_vi} đang tạm ngừng nhận số",
+                    f"service {service.code} ({service.name_en}) is closed",
+                )
+            issued = tx.conn.execute(
+                sa.select(sa.func.max(T.c.sequence)).where(
+                    T.c.issued_service_id == service.id, T.c.business_day == tx.today
+                )
+            ).scalar()
+            sequence = (issued or 0) + 1
+            numbering = NumberingFormat(service.prefix, service.block_start, service.block_end)
+            cap = min(service.daily_cap or numbering.capacity, numbering.capacity)
+            if sequence > cap:
+                raise ConflictError(
+                    f"Thủ tục {service.name_vi} đã hết số trong ngày ({cap} số)",
+                    f"service {service.code} reached its daily cap ({cap} tickets)",
+                )
+            ticket_id = tx.conn.execute(
+                T.insert()
+                .values(
+                    business_day=tx.today,
+                    issued_service_id=service.id,
+                    sequence=sequence,
+                    display_number=numbering.display_number(sequence),
+                    service_id=service.id,
+                    priority_category=priority,
+                    status=str(TicketStatus.WAITING),
+                    issued_at=tx.now,
+                    call_count=0,
+                    token=secrets.token_urlsafe(12),
+                )
+                .returning(T.c.id)
+            ).scalar_one()
+            self._event(
+                tx,
+                EventKind.TICKET_ISSUED,
+                ticket_id=ticket_id,
+                service_id=service.id,
+                details={"priority_category": priority} if priority else None,
+            )
+            ahead, wait = self._estimate(tx, service.id, priority is not None, before_id=ticket_id)
+            return IssueResult(self._view(tx.conn, ticket_id), ahead, wait)
+
+    def _estimate(
+        self, tx: Tx, service_id: int, is_priority: bool, before_id: int | None
+    ) -> tuple[int, int]:
+        """People ahead of a ticket of SERVICE_ID and its predicted wait in minutes."""
+        conn = tx.conn
+        counters = conn.execute(sa.select(C.c.id, C.c.state)).all()
+        filters: dict[int, set[int]] = {}
+        for counter_id, sid in conn.execute(sa.select(CS.c.counter_id, CS.c.service_id)):
+            filters.setdefault(counter_id, set()).add(sid)
+        serving = [c for c in counters if not filters.get(c.id) or service_id in filters[c.id]]
+        open_count = sum(1 for c in serving if c.state == CounterState.OPEN)
+        reachable: set[int] | None = set()
+        for c in serving:
+            if not filters.get(c.id):
+                reachable = None  # a generalist counter: the whole office queue is shared
+                break
+            assert reachable is not None
+            reachable |= filters[c.id]
+        cond = [T.c.status == str(TicketStatus.WAITING), T.c.business_day == tx.today]
+        if before_id is not None:
+            cond.append(T.c.id < before_id)
+        if reachable is not None:
+            cond.append(T.c.service_id.in_(reachable or {service_id}))
+        if is_priority:
+            cond.append(T.c.priority_category.is_not(None))
+        ahead = conn.execute(sa.select(sa.func.count()).select_from(T).where(*cond)).scalar_one()
+        recent = conn.execute(
+            sa.select(T.c.called_at, T.c.finished_at)
+            .where(
+                T.c.business_day == tx.today,
+                T.c.status == str(TicketStatus.FINISHED),
+                T.c.called_at.is_not(None),
+            )
+            .order_by(T.c.finished_at.desc())
+            .limit(RECENT_SAMPLE)
+        ).all()
+        seconds = [(r.finished_at - r.called_at).total_seconds() for r in recent]
+        return ahead, predicted_wait_minutes(ahead, open_count, seconds)
+
+    def estimate(self, service_ref: str, priority: bool = False) -> tuple[int, int]:
+        """People waiting ahead of a ticket issued now, and its predicted wait (kiosk tiles)."""
+        with self._tx() as tx:
+            service = self._service(tx.conn, service_ref)
+            return self._estimate(tx, service.id, priority, before_id=None)
+
+    # ------------------------------------------------------------------ calling
+
+    def call_next(
+        self,
+        counter_number: int,
+        *,
+        officer_code: str | None = None,
+        previous_outcome: Outcome = Outcome.NOT_RECORDED,
+    ) -> CallResult:
+        """Call the next citizen to a counter (see the module docstring for the rules)."""
+        with self._tx() as tx:
+            conn = tx.conn
+            counter = self._counter(conn, counter_number)
+            self._require_open(counter)
+            officer_id = self._officer_id(conn, officer_code, counter.officer_id)
+            closed = None
+            active = self._active(conn, counter.id)
+            if active is not None:
+                self._finish_row(
+                    tx,
+                    counter,
+                    active,
+                    outcome=previous_outcome,
+                    officer_id=officer_id,
+                    closed_by="call_next",
+                )
+                closed = self._view(conn, active.id)
+            chosen, over_normal = self._next_candidate(tx, counter)
+            if chosen is None:
+                return CallResult(counter.number, None, closed)
+            self._claim(tx, counter, chosen, officer_id, {"over_normal": over_normal})
+            return CallResult(counter.number, self._view(conn, chosen), closed)
+
+    def _next_candidate(self, tx: Tx, counter: CounterRow) -> tuple[int | None, bool]:
+        conn = tx.conn
+        services = service_filter(conn, counter.id)
+        general = sa.and_(
+            T.c.target_counter_id.is_(None),
+            T.c.service_id.in_(services) if services else sa.true(),
+        )
+        eligible = sa.and_(
+            T.c.status == str(TicketStatus.WAITING),
+            T.c.business_day == tx.today,
+            sa.or_(general, T.c.target_counter_id == counter.id),
+        )
+
+        def oldest(priority: bool) -> Candidate | None:
+            kind = (
+                T.c.priority_category.is_not(None) if priority else T.c.priority_category.is_(None)
+            )
+            row = conn.execute(
+                sa.select(T.c.id, T.c.issued_at).where(eligible, kind).order_by(T.c.id).limit(1)
+            ).first()
+            return None if row is None else Candidate(row.id, row.issued_at)
+
+        normal, priority = oldest(False), oldest(True)
+        streak = 0
+        if normal is not None and priority is not None:
+            streak = self._priority_streak(tx)
+        chosen = choose(normal, priority, tx.policy, tx.now, streak)
+        if chosen is None:
+            return None, False
+        return chosen.ticket_id, chosen is priority and normal is not None
+
+    def _priority_streak(self, tx: Tx) -> int:
+        """How many of today's latest calls took a priority ticket while a normal one waited."""
+        limit = tx.policy.interleave_n
+        rows = tx.conn.execute(
+            sa.select(E.c.details)
+            .where(E.c.kind == str(EventKind.TICKET_CALLED), E.c.business_day == tx.today)
+            .order_by(E.c.id.desc())
+            .limit(limit)
+        ).scalars()
+        streak = 0
+        for details in rows:
+            if not details.get("over_normal"):
+                break
+            streak += 1
+        return streak
+
+    def _claim(
+        self,
+        tx: Tx,
+        counter: CounterRow,
+        ticket_id: int,
+        officer_id: int | None,
+        details: dict[str, Any],
+    ) -> None:
+        row = tx.conn.execute(
+            T.update()
+            .where(T.c.id == ticket_id, T.c.status.in_(["waiting", "no_show"]))
+            .values(
+                status=str(TicketStatus.CALLED),
+                counter_id=counter.id,
+                target_counter_id=None,
+                officer_id=officer_id,
+                called_at=tx.now,
+                started_at=None,
+                finished_at=None,
+                call_count=T.c.call_count + 1,
+            )
+            .returning(T.c.service_id, T.c.priority_category)
+        ).one()  # the write lock is held: the row cannot have moved since it was read
+        self._event(
+            tx,
+            EventKind.TICKET_CALLED,
+            ticket_id=ticket_id,
+            counter_id=counter.id,
+            officer_id=officer_id,
+            service_id=row.service_id,
+            details={**details, "priority_category": row.priority_category},
+        )
+
+    def call_ticket(
+        self,
+        counter_number: int,
+        display_number: str,
+        reason: str,
+        *,
+        officer_code: str | None = None,
+    ) -> CallResult:
+        """Call one ticket out of order (a citizen who was away or came back). Needs a reason."""
+        if not reason.strip():
+            raise InvalidInputError(
+                "Gọi số không theo thứ tự cần ghi lý do", "calling out of order needs a reason"
+            )
+        with self._tx() as tx:
+            conn = tx.conn
+            counter = self._counter(conn, counter_number)
+            self._require_open(counter)
+            officer_id = self._officer_id(conn, officer_code, counter.officer_id)
+            ticket = self._ticket_by_number(tx, display_number)
+            if ticket.status not in (TicketStatus.WAITING, TicketStatus.NO_SHOW):
+                where = f" (quầy {ticket.counter_number})" if ticket.counter_number else ""
+                raise ConflictError(
+                    f"Số {ticket.display_number} không còn chờ{where}: {ticket.status}",
+                    f"ticket {ticket.display_number} is not waiting: {ticket.status}",
+                )
+            closed = None
+            active = self._active(conn, counter.id)
+            if active is not None:
+                self._finish_row(
+                    tx,
+                    counter,
+                    active,
+                    outcome=Outcome.NOT_RECORDED,
+                    officer_id=officer_id,
+                    closed_by="call_next",
+                )
+                closed = self._view(conn, active.id)
+            details = {"over_normal": False, "out_of_order": True, "reason": reason.strip()}
+            self._claim(tx, counter, ticket.id, officer_id, details)
+            return CallResult(counter.number, self._view(conn, ticket.id), closed)
+
+    def _ticket_by_number(self, tx: Tx, display_number: str) -> TicketView:
+        row = tx.conn.execute(
+            ticket_select().where(
+                T.c.business_day == tx.today, T.c.display_number == display_number.strip().upper()
+            )
+        ).first()
+        if row is None:
+            raise NotFoundError(
+                f"Không có số {display_number} trong ngày hôm nay",
+                f"no ticket {display_number} today",
+            )
+        return ticket_view(row)
+
+    def recall(self, counter_number: int) -> TicketView:
+        """Announce the called ticket again. Its place and times do not change."""
+        with self._tx() as tx:
+            counter = self._counter(tx.conn, counter_number)
+            row = self._require_active(tx.conn, counter, (TicketStatus.CALLED,))
+            tx.conn.execute(
+                T.update().where(T.c.id == row.id).values(call_count=T.c.call_count + 1)
+            )
+            self._event(
+                tx,
+                EventKind.TICKET_RECALLED,
+                ticket_id=row.id,
+                counter_id=counter.id,
+                officer_id=row.officer_id,
+                service_id=row.service_id,
+                details={"call_count": row.call_count + 1},
+            )
+            return self._view(tx.conn, row.id)
+
+    def no_show(self, counter_number: int) -> TicketView:
+        """The called citizen did not come. They can still be called out of order later."""
+        with self._tx() as tx:
+            counter = self._counter(tx.conn, counter_number)
+            row = self._require_active(tx.conn, counter, (TicketStatus.CALLED,))
+            tx.conn.execute(
+                T.update()
+                .where(T.c.id == row.id)
+                .values(status=str(TicketStatus.NO_SHOW), finished_at=tx.now)
+            )
+            self._event(
+                tx,
+                EventKind.TICKET_NO_SHOW,
+                ticket_id=row.id,
+                counter_id=counter.id,
+                officer_id=row.officer_id,
+                service_id=row.service_id,
+                details={"call_count": row.call_count},
+            )
+            return self._view(tx.conn, row.id)
+
+    def start(self, counter_number: int) -> TicketView:
+        """The citizen arrived at the counter: service starts."""
+        with self._tx() as tx:
+            counter = self._counter(tx.conn, counter_number)
+            row = self._require_active(tx.conn, counter, (TicketStatus.CALLED,))
+            tx.conn.execute(
+                T.update()
+                .where(T.c.id == row.id)
+                .values(status=str(TicketStatus.SERVING), started_at=tx.now)
+            )
+            self._event(
+                tx,
+                EventKind.SERVICE_STARTED,
+                ticket_id=row.id,
+                counter_id=counter.id,
+                officer_id=row.officer_id,
+                service_id=row.service_id,
+            )
+            return self._view(tx.conn, row.id)
+
+    def finish(self, counter_number: int, outcome: Outcome) -> TicketView:
+        """Finish the counter's ticket with an outcome.
+
+        A ticket that was called but never started can be finished too: its start time stays
+        empty, so reports leave it out of service times instead of inventing one.
+        """
+        with self._tx() as tx:
+            counter = self._counter(tx.conn, counter_number)
+            row = self._require_active(tx.conn, counter, ACTIVE_STATUSES)
+            self._finish_row(
+                tx, counter, row, outcome=outcome, officer_id=row.officer_id, closed_by="finish"
+            )
+            return self._view(tx.conn, row.id)
+
+    def _finish_row(
+        self,
+        tx: Tx,
+        counter: CounterRow,
+        row: AnyRow,
+        *,
+        outcome: Outcome,
+        officer_id: int | None,
+        closed_by: str,
+    ) -> None:
+        tx.conn.execute(
+            T.update()
+            .where(T.c.id == row.id)
+            .values(status=str(TicketStatus.FINISHED), outcome=str(outcome), finished_at=tx.now)
+        )
+        self._event(
+            tx,
+            EventKind.TICKET_FINISHED,
+            ticket_id=row.id,
+            counter_id=counter.id,
+            officer_id=officer_id,
+            service_id=row.service_id,
+            details={
+                "outcome": str(outcome),
+                "closed_by": closed_by,
+                "previous_status": row.status,
+            },
+        )
+
+    def transfer(
+        self,
+        counter_number: int,
+        *,
+        to_service: str | None = None,
+        to_counter: int | None = None,
+        reason: str | None = None,
+    ) -> TicketView:
+        """Send the counter's ticket back to the queue of another service or to one counter.
+
+        The ticket keeps its number and its place in the arrival order.
+        """
+        if (to_service is None) == (to_counter is None):
+            raise InvalidInputError(
+                "Chuyển tới một thủ tục hoặc một quầy (chọn một)",
+                "transfer to a service or to a counter (exactly one)",
+            )
+        with self._tx() as tx:
+            conn = tx.conn
+            counter = self._counter(conn, counter_number)
+            row = self._require_active(conn, counter, ACTIVE_STATUSES)
+            values: dict[str, Any] = {
+                "status": str(TicketStatus.WAITING),
+                "counter_id": None,
+                "officer_id": None,
+                "called_at": None,
+                "started_at": None,
+            }
+            details: dict[str, Any] = {"from_counter": counter.number, "reason": reason}
+            if to_service is not None:
+                service = self._service(conn, to_service)
+                values["service_id"] = service.id
+                values["target_counter_id"] = None
+                details |= {"from_service_id": row.service_id, "to_service": service.code}
+            else:
+                assert to_counter is not None
+                target = self._counter(conn, to_counter)
+                if target.id == counter.id:
+                    raise InvalidInputError(
+                        f"Số đang ở quầy {to_counter}: chọn quầy khác",
+                        f"the ticket is already at counter {to_counter}",
+                    )
+                if target.state is CounterState.CLOSED:
+                    raise ConflictError(
+                        f"Quầy {to_counter} đang đóng", f"counter {to_counter} is closed"
+                    )
+                values["target_counter_id"] = target.id
+                details |= {"to_counter": target.number}
+            conn.execute(T.update().where(T.c.id == row.id).values(**values))
+            self._event(
+                tx,
+                EventKind.TICKET_TRANSFERRED,
+                ticket_id=row.id,
+                counter_id=counter.id,
+                officer_id=row.officer_id,
+                service_id=values.get("service_id", row.service_id),
+                details=details,
+            )
+            return self._view(conn, row.id)
+
+    def cancel(
+        self, display_number: str, reason: str, *, officer_code: str | None = None
+    ) -> TicketView:
+        """Cancel an open ticket of today (the citizen left, a ticket printed by mistake)."""
+        if not reason.strip():
+            raise InvalidInputError("Hủy số cần ghi lý do", "cancelling needs a reason")
+        with self._tx() as tx:
+            ticket = self._ticket_by_number(tx, display_number)
+            if ticket.status not in OPEN_STATUSES:
+                raise ConflictError(
+                    f"Số {ticket.display_number} đã kết thúc ({ticket.status})",
+                    f"ticket {ticket.display_number} is already closed ({ticket.status})",
+                )
+            officer_id = self._officer_id(tx.conn, officer_code, None)
+            tx.conn.execute(
+                T.update()
+                .where(T.c.id == ticket.id)
+                .values(status=str(TicketStatus.CANCELLED), finished_at=tx.now)
+            )
+            row = tx.conn.execute(
+                sa.select(T.c.counter_id, T.c.service_id).where(T.c.id == ticket.id)
+            ).one()
+            self._event(
+                tx,
+                EventKind.TICKET_CANCELLED,
+                ticket_id=ticket.id,
+                counter_id=row.counter_id,
+                officer_id=officer_id,
+                service_id=row.service_id,
+                details={"reason": reason.strip(), "previous_status": str(ticket.status)},
+            )
+            return self._view(tx.conn, ticket.id)
+
+    # ------------------------------------------------------------------ counters
+
+    def open_counter(self, counter_number: int, *, officer_code: str | None = None) -> CounterView:
+        with self._tx() as tx:
+            counter = self._counter(tx.conn, counter_number)
+            officer_id = self._officer_id(tx.conn, officer_code, counter.officer_id)
+            if counter.state is not CounterState.CLOSED:
+                raise ConflictError(
+                    f"Quầy {counter_number} đã mở", f"counter {counter_number} is already open"
+                )
+            self._set_counter(
+                tx,
+                counter,
+                CounterState.OPEN,
+                reason=None,
+                officer_id=officer_id,
+                kind=EventKind.COUNTER_OPENED,
+            )
+            return self._counter_view(tx.conn, counter.id)
+
+    def pause_counter(self, counter_number: int, reason: str) -> CounterView:
+        if not reason.strip():
+            raise InvalidInputError("Tạm dừng cần ghi lý do", "pausing needs a reason")
+        with self._tx() as tx:
+            counter = self._counter(tx.conn, counter_number)
+            self._require_open(counter)
+            self._require_idle(tx.conn, counter, "tạm dừng", "pause")
+            self._set_counter(
+                tx,
+                counter,
+                CounterState.PAUSED,
+                reason=reason.strip(),
+                officer_id=counter.officer_id,
+                kind=EventKind.COUNTER_PAUSED,
+            )
+            return self._counter_view(tx.conn, counter.id)
+
+    def resume_counter(self, counter_number: int) -> CounterView:
+        with self._tx() as tx:
+            counter = self._counter(tx.conn, counter_number)
+            if counter.state is not CounterState.PAUSED:
+                raise ConflictError(
+                    f"Quầy {counter_number} không tạm dừng",
+                    f"counter {counter_number} is not paused",
+                )
+            self._set_counter(
+                tx,
+                counter,
+                CounterState.OPEN,
+                reason=None,
+                officer_id=counter.officer_id,
+                kind=EventKind.COUNTER_RESUMED,
+            )
+            return self._counter_view(tx.conn, counter.id)
+
+    def close_counter(self, counter_number: int) -> CounterView:
+        with self._tx() as tx:
+            counter = self._counter(tx.conn, counter_number)
+            if counter.state is CounterState.CLOSED:
+                raise ConflictError(
+                    f"Quầy {counter_number} đã đóng", f"counter {counter_number} is already closed"
+                )
+            self._require_idle(tx.conn, counter, "đóng quầy", "close")
+            self._set_counter(
+                tx,
+                counter,
+                CounterState.CLOSED,
+                reason=None,
+                officer_id=None,
+                kind=EventKind.COUNTER_CLOSED,
+            )
+            return self._counter_view(tx.conn, counter.id)
+
+    def _require_idle(
+        self, conn: Connection, counter: CounterRow, verb_vi: str, verb_en: str
+    ) -> None:
+        active = self._active(conn, counter.id)
+        if active is not None:
+            raise ConflictError(
+                f"Quầy {counter.number} còn số {active.display_number}: kết thúc hoặc chuyển "
+                f"trước khi {verb_vi}",
+                f"counter {counter.number} still holds ticket {active.display_number}: finish "
+                f"or transfer it before you {verb_en}",
+            )
+
+    def _set_counter(
+        self,
+        tx: Tx,
+        counter: CounterRow,
+        state: CounterState,
+        *,
+        reason: str | None,
+        officer_id: int | None,
+        kind: EventKind,
+    ) -> None:
+        tx.conn.execute(
+            C.update()
+            .where(C.c.id == counter.id)
+            .values(state=str(state), pause_reason=reason, officer_id=officer_id)
+        )
+        self._event(
+            tx,
+            kind,
+            counter_id=counter.id,
+            officer_id=officer_id if officer_id is not None else counter.officer_id,
+            details={"reason": reason} if reason else None,
+        )
+
+    def _counter_view(self, conn: Connection, counter_id: int) -> CounterView:
+        return counter_views(conn, counter_id)[0]
+
+    # ------------------------------------------------------------------ end of day
+
+    def end_day(self, *, include_today: bool = False) -> int:
+        """Close open tickets as expired: those of earlier days, and today's too if asked
+        (the office closes with people still waiting). Returns how many were closed."""
+        with self._tx() as tx:
+            if not include_today:
+                return 0  # _tx already expired every earlier day
+            rows = tx.conn.execute(
+                sa.select(T.c.id, T.c.counter_id, T.c.service_id, T.c.status, T.c.display_number)
+                .where(
+                    T.c.status.in_([str(s) for s in OPEN_STATUSES]), T.c.business_day == tx.today
+                )
+                .order_by(T.c.id)
+            ).all()
+            return self._expire_rows(tx, rows, "office_closed")
+
+    # ------------------------------------------------------------------ administration

@@ -1,0 +1,165 @@
+"""Read-only views of the queue: status, services, tickets and the event log.
+
+Every query runs on the read engine, so it never takes the write lock and never slows a counter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from shared.clock import Clock
+from shared.database import Database
+from shared.domain import (
+    EventKind,
+    EventView,
+    ServiceQueueView,
+    ServiceView,
+    StatusView,
+    TicketStatus,
+    TicketView,
+)
+from shared.numbering import business_day, load_zone
+from shared.settings import OfficeSettings
+from shared.tables import (
+    OF,
+    AnyRow,
+    C,
+    E,
+    S,
+    T,
+    counter_views,
+    load_settings,
+    service_view,
+    ticket_select,
+    ticket_view,
+)
+
+CALL_KINDS = (str(EventKind.TICKET_CALLED), str(EventKind.TICKET_RECALLED))
+
+
+def event_select() -> sa.Select[Any]:
+    return (
+        sa.select(
+            E,
+            T.c.display_number,
+            C.c.number.label("counter_number"),
+            OF.c.code.label("officer_code"),
+            S.c.code.label("service_code"),
+        )
+        .select_from(E)
+        .outerjoin(T, T.c.id == E.c.ticket_id)
+        .outerjoin(C, C.c.id == E.c.counter_id)
+        .outerjoin(OF, OF.c.id == E.c.officer_id)
+        .outerjoin(S, S.c.id == E.c.service_id)
+    )
+
+
+def event_view(row: AnyRow) -> EventView:
+    return EventView(
+        id=row.id,
+        kind=EventKind(row.kind),
+        at=row.at,
+        business_day=row.business_day,
+        ticket_id=row.ticket_id,
+        display_number=row.display_number,
+        counter_number=row.counter_number,
+        officer_code=row.officer_code,
+        service_code=row.service_code,
+        details=dict(row.details or {}),
+    )
+
+
+def events_after(conn: Connection, last_id: int, limit: int = 500) -> list[EventView]:
+    rows = conn.execute(event_select().where(E.c.id > last_id).order_by(E.c.id).limit(limit))
+    return [event_view(r) for r in rows]
+
+
+def last_event_id(conn: Connection) -> int:
+    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(E.c.id), 0))).scalar_one())
+
+
+class QueueQueries:
+    """Read-side use cases shared by the CLI and the apps.
+
+    Args:
+        db: the database; only its read engine is used.
+        clock: where the time comes from (waiting times, the business day).
+    """
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def settings(self) -> OfficeSettings:
+        with self._db.read_tx() as conn:
+            return load_settings(conn)
+
+    def today(self, conn: Connection) -> dt.date:
+        return business_day(self._clock.now(), load_zone(load_settings(conn).time_zone))
+
+    def services(self) -> list[ServiceView]:
+        with self._db.read_tx() as conn:
+            rows = conn.execute(sa.select(S).order_by(S.c.sort_order, S.c.id))
+            return [service_view(r) for r in rows]
+
+    def status(self, last_calls: int = 10) -> StatusView:
+        with self._db.read_tx() as conn:
+            now = self._clock.now()
+            today = self.today(conn)
+            waiting = {
+                r.service_id: (r.waiting, r.oldest)
+                for r in conn.execute(
+                    sa.select(
+                        T.c.service_id,
+                        sa.func.count().label("waiting"),
+                        sa.func.min(T.c.issued_at).label("oldest"),
+                    )
+                    .where(T.c.status == str(TicketStatus.WAITING), T.c.business_day == today)
+                    .group_by(T.c.service_id)
+                )
+            }
+            services = []
+            for row in conn.execute(sa.select(S).order_by(S.c.sort_order, S.c.id)):
+                count, oldest = waiting.get(row.id, (0, None))
+                if oldest is not None:
+                    # min() over a TypeDecorator column comes back without the decorator.
+                    oldest = _as_utc(oldest)
+                longest = 0 if oldest is None else max(0, int((now - oldest).total_seconds()))
+                services.append(ServiceQueueView(service_view(row), count, longest))
+            calls = conn.execute(
+                event_select()
+                .where(E.c.kind.in_(CALL_KINDS), E.c.business_day == today)
+                .order_by(E.c.id.desc())
+                .limit(last_calls)
+            )
+            return StatusView(
+                business_day=today,
+                services=tuple(services),
+                counters=tuple(counter_views(conn)),
+                last_calls=tuple(event_view(r) for r in calls),
+            )
+
+    def ticket_by_token(self, token: str) -> TicketView | None:
+        with self._db.read_tx() as conn:
+            row = conn.execute(ticket_select().where(T.c.token == token)).first()
+            return None if row is None else ticket_view(row)
+
+    def tickets_of_day(self, day: dt.date) -> list[TicketView]:
+        with self._db.read_tx() as conn:
+            rows = conn.execute(ticket_select().where(T.c.business_day == day).order_by(T.c.id))
+            return [ticket_view(r) for r in rows]
+
+    def events_after(self, last_id: int, limit: int = 500) -> list[EventView]:
+        with self._db.read_tx() as conn:
+            return events_after(conn, last_id, limit)
+
+
+def _as_utc(value: Any) -> dt.datetime:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    assert isinstance(value, dt.datetime)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value

@@ -1,0 +1,138 @@
+"""The tables as SQLAlchemy Core objects, and the queries that turn rows into frozen views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+from sqlmodel import SQLModel
+
+import shared.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from shared import settings as settings_mod
+from shared.domain import (
+    ACTIVE_STATUSES,
+    CounterState,
+    CounterView,
+    Outcome,
+    ServiceView,
+    TicketStatus,
+    TicketView,
+)
+from shared.settings import OfficeSettings
+
+T = SQLModel.metadata.tables["ticket"]
+E = SQLModel.metadata.tables["event"]
+S = SQLModel.metadata.tables["service"]
+C = SQLModel.metadata.tables["counter"]
+CS = SQLModel.metadata.tables["counter_service"]
+OF = SQLModel.metadata.tables["officer"]
+ST = SQLModel.metadata.tables["setting"]
+
+# A result row of any shape (SQLAlchemy 2.1 types rows by their columns).
+AnyRow = Row[*tuple[Any, ...]]
+
+_TARGET = C.alias("target_counter")
+
+
+def load_settings(conn: Connection) -> OfficeSettings:
+    rows = {r.key: r.value for r in conn.execute(sa.select(ST.c.key, ST.c.value))}
+    return settings_mod.from_rows(rows)
+
+
+def ticket_select() -> sa.Select[Any]:
+    """Tickets joined with everything a TicketView names."""
+    return sa.select(
+        T,
+        S.c.code.label("service_code"),
+        S.c.name_vi.label("service_name_vi"),
+        S.c.name_en.label("service_name_en"),
+        C.c.number.label("counter_number"),
+        _TARGET.c.number.label("target_counter_number"),
+        OF.c.code.label("officer_code"),
+    ).select_from(
+        T.join(S, S.c.id == T.c.service_id)
+        .outerjoin(C, C.c.id == T.c.counter_id)
+        .outerjoin(_TARGET, _TARGET.c.id == T.c.target_counter_id)
+        .outerjoin(OF, OF.c.id == T.c.officer_id)
+    )
+
+
+def ticket_view(row: AnyRow) -> TicketView:
+    return TicketView(
+        id=row.id,
+        display_number=row.display_number,
+        business_day=row.business_day,
+        sequence=row.sequence,
+        service_code=row.service_code,
+        service_name_vi=row.service_name_vi,
+        service_name_en=row.service_name_en,
+        priority_category=row.priority_category,
+        status=TicketStatus(row.status),
+        counter_number=row.counter_number,
+        target_counter_number=row.target_counter_number,
+        officer_code=row.officer_code,
+        issued_at=row.issued_at,
+        called_at=row.called_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        call_count=row.call_count,
+        outcome=Outcome(row.outcome) if row.outcome else None,
+        token=row.token,
+    )
+
+
+def service_view(row: AnyRow) -> ServiceView:
+    return ServiceView(
+        id=row.id,
+        code=row.code,
+        name_vi=row.name_vi,
+        name_en=row.name_en,
+        prefix=row.prefix,
+        block_start=row.block_start,
+        block_end=row.block_end,
+        daily_cap=row.daily_cap,
+        is_open=row.is_open,
+        wait_threshold_minutes=row.wait_threshold_minutes,
+    )
+
+
+def service_filter(conn: Connection, counter_id: int) -> list[int]:
+    """The services a counter is limited to; empty means every service."""
+    return list(
+        conn.execute(sa.select(CS.c.service_id).where(CS.c.counter_id == counter_id)).scalars()
+    )
+
+
+def counter_views(conn: Connection, counter_id: int | None = None) -> list[CounterView]:
+    """Counters with their officer, filter and active ticket (one counter or all of them)."""
+    query = sa.select(C, OF.c.code.label("officer_code")).outerjoin(OF, OF.c.id == C.c.officer_id)
+    if counter_id is not None:
+        query = query.where(C.c.id == counter_id)
+    counters = conn.execute(query.order_by(C.c.number)).all()
+    codes: dict[int, list[str]] = {}
+    for cid, code in conn.execute(
+        sa.select(CS.c.counter_id, S.c.code)
+        .join(S, S.c.id == CS.c.service_id)
+        .order_by(S.c.sort_order)
+    ):
+        codes.setdefault(cid, []).append(code)
+    active = {
+        row.counter_id: ticket_view(row)
+        for row in conn.execute(
+            ticket_select().where(T.c.status.in_([str(s) for s in ACTIVE_STATUSES]))
+        )
+    }
+    return [
+        CounterView(
+            id=c.id,
+            number=c.number,
+            name=c.name,
+            state=CounterState(c.state),
+            pause_reason=c.pause_reason,
+            officer_code=c.officer_code,
+            service_codes=tuple(codes.get(c.id, ())),
+            active_ticket=active.get(c.id),
+        )
+        for c in counters
+    ]

@@ -1,0 +1,167 @@
+"""The write side's foundation: one transaction per use case, the write lock, the event row.
+
+Every transaction takes the database's write lock at its first statement (see shared.database), so
+reading state and changing it can never interleave with another process. Before anything else it
+closes, as expired with an event each, the tickets left open from an earlier business day: the day
+rolls over by itself, with no cron job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from shared.clock import Clock
+from shared.database import Database
+from shared.domain import (
+    OPEN_STATUSES,
+    CounterState,
+    EventKind,
+    PriorityPolicy,
+    TicketStatus,
+)
+from shared.errors import NotFoundError, PermissionDeniedError
+from shared.numbering import business_day, load_zone
+from shared.tables import OF, AnyRow, C, E, S, T, load_settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Tx:
+    """What every write transaction knows: its connection, the time and the office's rules."""
+
+    conn: Connection
+    now: dt.datetime
+    today: dt.date
+    policy: PriorityPolicy
+
+
+@dataclass(frozen=True, slots=True)
+class CounterRow:
+    id: int
+    number: int
+    state: CounterState
+    officer_id: int | None
+
+
+class WriteSide:
+    """Base of the write-side services: transactions, event rows and lookups under the lock.
+
+    Args:
+        db: the database (write and read engines).
+        clock: where the time comes from.
+    """
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    # ------------------------------------------------------------------ transactions
+
+    @contextmanager
+    def _tx(self) -> Iterator[Tx]:
+        with self._db.write_tx() as conn:
+            office = load_settings(conn)
+            now = self._clock.now()
+            today = business_day(now, load_zone(office.time_zone))
+            tx = Tx(conn, now, today, office.priority)
+            self._expire_before(tx, today)
+            yield tx
+
+    def _event(
+        self,
+        tx: Tx,
+        kind: EventKind,
+        *,
+        ticket_id: int | None = None,
+        counter_id: int | None = None,
+        officer_id: int | None = None,
+        service_id: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        tx.conn.execute(
+            E.insert().values(
+                kind=str(kind),
+                at=tx.now,
+                business_day=tx.today,
+                ticket_id=ticket_id,
+                counter_id=counter_id,
+                officer_id=officer_id,
+                service_id=service_id,
+                details=details or {},
+            )
+        )
+
+    def _expire_before(self, tx: Tx, day: dt.date, *, reason: str = "day_rolled_over") -> int:
+        """Close every ticket still open from a business day before DAY, each with an event."""
+        open_ = [str(s) for s in OPEN_STATUSES]
+        first = tx.conn.execute(
+            sa.select(T.c.id).where(T.c.status.in_(open_), T.c.business_day < day).limit(1)
+        ).first()
+        if first is None:
+            return 0
+        rows = tx.conn.execute(
+            sa.select(T.c.id, T.c.counter_id, T.c.service_id, T.c.status, T.c.display_number)
+            .where(T.c.status.in_(open_), T.c.business_day < day)
+            .order_by(T.c.id)
+        ).all()
+        return self._expire_rows(tx, rows, reason)
+
+    def _expire_rows(self, tx: Tx, rows: Sequence[AnyRow], reason: str) -> int:
+        for row in rows:
+            tx.conn.execute(
+                T.update()
+                .where(T.c.id == row.id)
+                .values(status=str(TicketStatus.EXPIRED), finished_at=tx.now)
+            )
+            self._event(
+                tx,
+                EventKind.TICKET_EXPIRED,
+                ticket_id=row.id,
+                counter_id=row.counter_id,
+                service_id=row.service_id,
+                details={"previous_status": row.status, "reason": reason},
+            )
+        if rows:
+            log.info("expired %d open tickets (%s)", len(rows), reason)
+        return len(rows)
+
+    # ------------------------------------------------------------------ lookups inside a tx
+
+    def _service(self, conn: Connection, ref: str) -> AnyRow:
+        ref = ref.strip()
+        cond = S.c.code == ref.upper()
+        if ref.isdigit():
+            cond = sa.or_(cond, S.c.id == int(ref))
+        row = conn.execute(sa.select(S).where(cond)).first()
+        if row is None:
+            raise NotFoundError(f"Không có thủ tục '{ref}'", f"unknown service '{ref}'")
+        return row
+
+    def _counter(self, conn: Connection, number: int) -> CounterRow:
+        row = conn.execute(
+            sa.select(C.c.id, C.c.number, C.c.state, C.c.officer_id).where(C.c.number == number)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"Không có quầy số {number}", f"unknown counter {number}")
+        return CounterRow(row.id, row.number, CounterState(row.state), row.officer_id)
+
+    def _officer_id(self, conn: Connection, code: str | None, fallback: int | None) -> int | None:
+        if code is None:
+            return fallback
+        row = conn.execute(sa.select(OF.c.id, OF.c.active).where(OF.c.code == code)).first()
+        if row is None:
+            raise NotFoundError(f"Không có cán bộ '{code}'", f"unknown officer '{code}'")
+        if not row.active:
+            raise PermissionDeniedError(
+                f"Tài khoản cán bộ '{code}' đã bị vô hiệu hóa", f"officer '{code}' is deactivated"
+            )
+        return int(row.id)

@@ -1,0 +1,1 @@
+"""Supervisor live view, reports and administration (built in the supervisor issue)."""
