@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from shared.errors import DatabaseError, InvalidInputError
+from shared.oslock import FileLock
 from shared.paths import default_database_path
 
 log = logging.getLogger(__name__)
@@ -58,14 +61,51 @@ def _sqlite_path(url: sa.engine.URL) -> Path | None:
     return Path(url.database)
 
 
-def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+def _configure_sqlite(dbapi_connection: sqlite3.Connection, busy_timeout_ms: int) -> None:
     # Autocommit at the driver level: SQLAlchemy's "begin" event below emits our own BEGIN.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+
+
+def _on_read_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    _configure_sqlite(dbapi_connection, BUSY_TIMEOUT_MS)
+
+
+def _on_write_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # No busy handler on write connections: SQLite's own sleeps 1, 2, 5, 10 ... 100 ms between
+    # tries, which made the 99th percentile of "call next" 60 ms with 8 counters. _begin_immediate
+    # retries every few hundred microseconds instead.
+    _configure_sqlite(dbapi_connection, 0)
+
+
+def _begin_immediate(conn: Connection) -> None:
+    """Take the write lock, retrying quickly while another process holds it (bounded)."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.0001
+    while True:
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise DatabaseError(
+                    f"Cơ sở dữ liệu đang bận quá {BUSY_TIMEOUT_MS // 1000} giây, vui lòng thử lại",
+                    f"the database stayed busy for over {BUSY_TIMEOUT_MS // 1000} s; try again",
+                ) from exc
+            time.sleep(pause * (0.5 + random.random()))
+            pause = min(pause * 1.5, 0.002)
+
+
+def _begin_deferred(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
 
 
 @dataclass
@@ -81,6 +121,7 @@ class Database:
     url: str
     write: Engine
     read: Engine
+    write_lock: FileLock | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -89,11 +130,16 @@ class Database:
     @contextmanager
     def write_tx(self) -> Iterator[Connection]:
         """One write transaction, holding the write lock from its first statement."""
+        if self.write_lock is not None:
+            self.write_lock.acquire()
         try:
             with self.write.begin() as conn:
                 yield conn
         except sa.exc.OperationalError as exc:
             raise _busy_or_broken(exc) from exc
+        finally:
+            if self.write_lock is not None:
+                self.write_lock.release()
 
     @contextmanager
     def read_tx(self) -> Iterator[Connection]:
@@ -107,6 +153,8 @@ class Database:
     def dispose(self) -> None:
         self.write.dispose()
         self.read.dispose()
+        if self.write_lock is not None:
+            self.write_lock.close()
 
 
 def _busy_or_broken(exc: sa.exc.OperationalError) -> DatabaseError:
@@ -142,9 +190,10 @@ def open_database(url: str, *, create: bool = False) -> Database:
             path.touch(mode=0o600)
     write = sa.create_engine(url)
     read = sa.create_engine(url)
-    for engine, begin_sql in ((write, "BEGIN IMMEDIATE"), (read, "BEGIN")):
-        sa.event.listen(engine, "connect", _on_sqlite_connect)
-        sa.event.listen(engine, "begin", _make_begin(begin_sql))
+    sa.event.listen(write, "connect", _on_write_connect)
+    sa.event.listen(write, "begin", _begin_immediate)
+    sa.event.listen(read, "connect", _on_read_connect)
+    sa.event.listen(read, "begin", _begin_deferred)
     try:
         _enable_wal(path)
         with read.connect() as conn:
@@ -157,7 +206,8 @@ def open_database(url: str, *, create: bool = False) -> Database:
             f"Không mở được cơ sở dữ liệu {path}: {reason}",
             f"cannot open database {path}: {reason}",
         ) from exc
-    return Database(url=url, write=write, read=read)
+    lock = FileLock(path.with_name(path.name + ".lock"))
+    return Database(url=url, write=write, read=read, write_lock=lock)
 
 
 def _enable_wal(path: Path) -> None:
@@ -172,13 +222,6 @@ def _enable_wal(path: Path) -> None:
             f"Không bật được chế độ WAL cho {path} (đang là {mode})",
             f"could not switch {path} to WAL mode (it is {mode})",
         )
-
-
-def _make_begin(sql: str) -> Any:
-    def begin(conn: Connection) -> None:
-        conn.exec_driver_sql(sql)
-
-    return begin
 
 
 def _open_server_database(url: str) -> Database:

@@ -19,6 +19,7 @@ Rules kept here:
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from collections.abc import Sequence
@@ -50,13 +51,80 @@ from shared.tables import (
     E,
     T,
     counter_views,
-    service_filter,
     ticket_select,
     ticket_view,
 )
 from shared.transactions import CounterRow, Tx, WriteSide
 
 log = logging.getLogger(__name__)
+
+# The statements of the hot paths are built once: building a SQLAlchemy statement costs more than
+# running it, and every microsecond here is spent holding the office's write lock.
+_WAITING_TODAY = sa.and_(
+    T.c.status == str(TicketStatus.WAITING), T.c.business_day == sa.bindparam("day")
+)
+_FOR_COUNTER = T.c.target_counter_id == sa.bindparam("counter_id")
+_GENERAL = T.c.target_counter_id.is_(None)
+_IN_FILTER = T.c.service_id.in_(sa.bindparam("services", expanding=True))
+
+
+def _oldest(eligible: sa.ColumnElement[bool], priority: bool) -> sa.Select[Any]:
+    kind = T.c.priority_category.is_not(None) if priority else T.c.priority_category.is_(None)
+    return (
+        sa.select(T.c.id, T.c.issued_at)
+        .where(_WAITING_TODAY, eligible, kind)
+        .order_by(T.c.id)
+        .limit(1)
+    )
+
+
+_ANY_SERVICE = sa.or_(_GENERAL, _FOR_COUNTER)
+_SERVED = sa.or_(sa.and_(_GENERAL, _IN_FILTER), _FOR_COUNTER)
+_Q_OLDEST = (_oldest(_ANY_SERVICE, False), _oldest(_ANY_SERVICE, True))
+_Q_OLDEST_FILTERED = (_oldest(_SERVED, False), _oldest(_SERVED, True))
+_Q_ACTIVE = sa.select(T).where(
+    T.c.counter_id == sa.bindparam("counter_id"),
+    T.c.status.in_([str(s) for s in ACTIVE_STATUSES]),
+)
+_Q_VIEW = ticket_select().where(T.c.id == sa.bindparam("ticket_id"))
+_Q_LAST_SEQUENCE = sa.select(sa.func.max(T.c.sequence)).where(
+    T.c.issued_service_id == sa.bindparam("service_id"), T.c.business_day == sa.bindparam("day")
+)
+_Q_ISSUE = T.insert().returning(T.c.id)
+_Q_FILTER = sa.select(CS.c.service_id).where(CS.c.counter_id == sa.bindparam("counter_id"))
+_Q_LAST_CALLS = (
+    sa.select(E.c.details)
+    .where(E.c.kind == str(EventKind.TICKET_CALLED), E.c.business_day == sa.bindparam("day"))
+    .order_by(E.c.id.desc())
+    .limit(sa.bindparam("limit"))
+)
+_Q_CLAIM = (
+    T.update()
+    .where(
+        T.c.id == sa.bindparam("ticket_id"),
+        T.c.status.in_([str(TicketStatus.WAITING), str(TicketStatus.NO_SHOW)]),
+    )
+    .values(
+        status=str(TicketStatus.CALLED),
+        counter_id=sa.bindparam("counter_id"),
+        target_counter_id=None,
+        officer_id=sa.bindparam("officer_id"),
+        called_at=sa.bindparam("now", type_=T.c.called_at.type),
+        started_at=None,
+        finished_at=None,
+        call_count=T.c.call_count + 1,
+    )
+    .returning(T.c.service_id, T.c.priority_category)
+)
+_Q_FINISH = (
+    T.update()
+    .where(T.c.id == sa.bindparam("ticket_id"))
+    .values(
+        status=str(TicketStatus.FINISHED),
+        outcome=sa.bindparam("outcome"),
+        finished_at=sa.bindparam("now", type_=T.c.finished_at.type),
+    )
+)
 
 
 class QueueEngine(WriteSide):
@@ -68,11 +136,7 @@ class QueueEngine(WriteSide):
     """
 
     def _active(self, conn: Connection, counter_id: int) -> AnyRow | None:
-        return conn.execute(
-            sa.select(T).where(
-                T.c.counter_id == counter_id, T.c.status.in_([str(s) for s in ACTIVE_STATUSES])
-            )
-        ).first()
+        return conn.execute(_Q_ACTIVE, {"counter_id": counter_id}).first()
 
     def _require_active(
         self, conn: Connection, counter: CounterRow, allowed: Sequence[TicketStatus]
@@ -104,13 +168,13 @@ class QueueEngine(WriteSide):
             )
 
     def _view(self, conn: Connection, ticket_id: int) -> TicketView:
-        row = conn.execute(ticket_select().where(T.c.id == ticket_id)).one()
-        return ticket_view(row)
+        return ticket_view(conn.execute(_Q_VIEW, {"ticket_id": ticket_id}).one())
 
     # ------------------------------------------------------------------ issuing
 
     def issue_ticket(self, service_ref: str, priority: str | None = None) -> IssueResult:
         """Issue the next number of a service (kiosk, CLI). Refused when closed or capped."""
+        token = secrets.token_urlsafe(12)
         with self._tx() as tx:
             service = self._service(tx.conn, service_ref)
             if priority is not None and tx.policy.category(priority) is None:
@@ -125,9 +189,7 @@ class QueueEngine(WriteSide):
                     f"service {service.code} ({service.name_en}) is closed",
                 )
             issued = tx.conn.execute(
-                sa.select(sa.func.max(T.c.sequence)).where(
-                    T.c.issued_service_id == service.id, T.c.business_day == tx.today
-                )
+                _Q_LAST_SEQUENCE, {"service_id": service.id, "day": tx.today}
             ).scalar()
             sequence = (issued or 0) + 1
             numbering = NumberingFormat(service.prefix, service.block_start, service.block_end)
@@ -138,20 +200,19 @@ class QueueEngine(WriteSide):
                     f"service {service.code} reached its daily cap ({cap} tickets)",
                 )
             ticket_id = tx.conn.execute(
-                T.insert()
-                .values(
-                    business_day=tx.today,
-                    issued_service_id=service.id,
-                    sequence=sequence,
-                    display_number=numbering.display_number(sequence),
-                    service_id=service.id,
-                    priority_category=priority,
-                    status=str(TicketStatus.WAITING),
-                    issued_at=tx.now,
-                    call_count=0,
-                    token=secrets.token_urlsafe(12),
-                )
-                .returning(T.c.id)
+                _Q_ISSUE,
+                {
+                    "business_day": tx.today,
+                    "issued_service_id": service.id,
+                    "sequence": sequence,
+                    "display_number": numbering.display_number(sequence),
+                    "service_id": service.id,
+                    "priority_category": priority,
+                    "status": str(TicketStatus.WAITING),
+                    "issued_at": tx.now,
+                    "call_count": 0,
+                    "token": token,
+                },
             ).scalar_one()
             self._event(
                 tx,
@@ -160,53 +221,17 @@ class QueueEngine(WriteSide):
                 service_id=service.id,
                 details={"priority_category": priority} if priority else None,
             )
-            ahead, wait = self._estimate(tx, service.id, priority is not None, before_id=ticket_id)
-            return IssueResult(self._view(tx.conn, ticket_id), ahead, wait)
-
-    def _estimate(
-        self, tx: Tx, service_id: int, is_priority: bool, before_id: int | None
-    ) -> tuple[int, int]:
-        """People ahead of a ticket of SERVICE_ID and its predicted wait in minutes."""
-        conn = tx.conn
-        counters = conn.execute(sa.select(C.c.id, C.c.state)).all()
-        filters: dict[int, set[int]] = {}
-        for counter_id, sid in conn.execute(sa.select(CS.c.counter_id, CS.c.service_id)):
-            filters.setdefault(counter_id, set()).add(sid)
-        serving = [c for c in counters if not filters.get(c.id) or service_id in filters[c.id]]
-        open_count = sum(1 for c in serving if c.state == CounterState.OPEN)
-        reachable: set[int] | None = set()
-        for c in serving:
-            if not filters.get(c.id):
-                reachable = None  # a generalist counter: the whole office queue is shared
-                break
-            assert reachable is not None
-            reachable |= filters[c.id]
-        cond = [T.c.status == str(TicketStatus.WAITING), T.c.business_day == tx.today]
-        if before_id is not None:
-            cond.append(T.c.id < before_id)
-        if reachable is not None:
-            cond.append(T.c.service_id.in_(reachable or {service_id}))
-        if is_priority:
-            cond.append(T.c.priority_category.is_not(None))
-        ahead = conn.execute(sa.select(sa.func.count()).select_from(T).where(*cond)).scalar_one()
-        recent = conn.execute(
-            sa.select(T.c.called_at, T.c.finished_at)
-            .where(
-                T.c.business_day == tx.today,
-                T.c.status == str(TicketStatus.FINISHED),
-                T.c.called_at.is_not(None),
-            )
-            .order_by(T.c.finished_at.desc())
-            .limit(RECENT_SAMPLE)
-        ).all()
-        seconds = [(r.finished_at - r.called_at).total_seconds() for r in recent]
-        return ahead, predicted_wait_minutes(ahead, open_count, seconds)
+        # The estimate and the view are read after the commit: no need to hold the write lock.
+        with self._db.read_tx() as conn:
+            ahead, wait = _estimate(conn, tx.today, service.id, priority is not None, ticket_id)
+            view = ticket_view(conn.execute(_Q_VIEW, {"ticket_id": ticket_id}).one())
+        return IssueResult(view, ahead, wait)
 
     def estimate(self, service_ref: str, priority: bool = False) -> tuple[int, int]:
         """People waiting ahead of a ticket issued now, and its predicted wait (kiosk tiles)."""
         with self._tx() as tx:
             service = self._service(tx.conn, service_ref)
-            return self._estimate(tx, service.id, priority, before_id=None)
+            return _estimate(tx.conn, tx.today, service.id, priority, None)
 
     # ------------------------------------------------------------------ calling
 
@@ -223,7 +248,6 @@ class QueueEngine(WriteSide):
             counter = self._counter(conn, counter_number)
             self._require_open(counter)
             officer_id = self._officer_id(conn, officer_code, counter.officer_id)
-            closed = None
             active = self._active(conn, counter.id)
             if active is not None:
                 self._finish_row(
@@ -234,36 +258,34 @@ class QueueEngine(WriteSide):
                     officer_id=officer_id,
                     closed_by="call_next",
                 )
-                closed = self._view(conn, active.id)
             chosen, over_normal = self._next_candidate(tx, counter)
-            if chosen is None:
-                return CallResult(counter.number, None, closed)
-            self._claim(tx, counter, chosen, officer_id, {"over_normal": over_normal})
-            return CallResult(counter.number, self._view(conn, chosen), closed)
+            if chosen is not None:
+                self._claim(tx, counter, chosen, officer_id, {"over_normal": over_normal})
+        closed = None if active is None else active.id
+        return self._call_result(counter.number, chosen, closed)
+
+    def _call_result(
+        self, counter_number: int, called: int | None, closed: int | None
+    ) -> CallResult:
+        return CallResult(
+            counter_number,
+            None if called is None else self._read_view(called),
+            None if closed is None else self._read_view(closed),
+        )
 
     def _next_candidate(self, tx: Tx, counter: CounterRow) -> tuple[int | None, bool]:
         conn = tx.conn
-        services = service_filter(conn, counter.id)
-        general = sa.and_(
-            T.c.target_counter_id.is_(None),
-            T.c.service_id.in_(services) if services else sa.true(),
-        )
-        eligible = sa.and_(
-            T.c.status == str(TicketStatus.WAITING),
-            T.c.business_day == tx.today,
-            sa.or_(general, T.c.target_counter_id == counter.id),
-        )
+        services = list(conn.execute(_Q_FILTER, {"counter_id": counter.id}).scalars())
+        params: dict[str, Any] = {"day": tx.today, "counter_id": counter.id}
+        if services:
+            params["services"] = services
+        normal_q, priority_q = _Q_OLDEST_FILTERED if services else _Q_OLDEST
 
-        def oldest(priority: bool) -> Candidate | None:
-            kind = (
-                T.c.priority_category.is_not(None) if priority else T.c.priority_category.is_(None)
-            )
-            row = conn.execute(
-                sa.select(T.c.id, T.c.issued_at).where(eligible, kind).order_by(T.c.id).limit(1)
-            ).first()
+        def oldest(query: sa.Select[Any]) -> Candidate | None:
+            row = conn.execute(query, params).first()
             return None if row is None else Candidate(row.id, row.issued_at)
 
-        normal, priority = oldest(False), oldest(True)
+        normal, priority = oldest(normal_q), oldest(priority_q)
         streak = 0
         if normal is not None and priority is not None:
             streak = self._priority_streak(tx)
@@ -274,12 +296,8 @@ class QueueEngine(WriteSide):
 
     def _priority_streak(self, tx: Tx) -> int:
         """How many of today's latest calls took a priority ticket while a normal one waited."""
-        limit = tx.policy.interleave_n
         rows = tx.conn.execute(
-            sa.select(E.c.details)
-            .where(E.c.kind == str(EventKind.TICKET_CALLED), E.c.business_day == tx.today)
-            .order_by(E.c.id.desc())
-            .limit(limit)
+            _Q_LAST_CALLS, {"day": tx.today, "limit": tx.policy.interleave_n}
         ).scalars()
         streak = 0
         for details in rows:
@@ -297,19 +315,13 @@ class QueueEngine(WriteSide):
         details: dict[str, Any],
     ) -> None:
         row = tx.conn.execute(
-            T.update()
-            .where(T.c.id == ticket_id, T.c.status.in_(["waiting", "no_show"]))
-            .values(
-                status=str(TicketStatus.CALLED),
-                counter_id=counter.id,
-                target_counter_id=None,
-                officer_id=officer_id,
-                called_at=tx.now,
-                started_at=None,
-                finished_at=None,
-                call_count=T.c.call_count + 1,
-            )
-            .returning(T.c.service_id, T.c.priority_category)
+            _Q_CLAIM,
+            {
+                "ticket_id": ticket_id,
+                "counter_id": counter.id,
+                "officer_id": officer_id,
+                "now": tx.now,
+            },
         ).one()  # the write lock is held: the row cannot have moved since it was read
         self._event(
             tx,
@@ -346,7 +358,6 @@ class QueueEngine(WriteSide):
                     f"Số {ticket.display_number} không còn chờ{where}: {ticket.status}",
                     f"ticket {ticket.display_number} is not waiting: {ticket.status}",
                 )
-            closed = None
             active = self._active(conn, counter.id)
             if active is not None:
                 self._finish_row(
@@ -357,10 +368,11 @@ class QueueEngine(WriteSide):
                     officer_id=officer_id,
                     closed_by="call_next",
                 )
-                closed = self._view(conn, active.id)
             details = {"over_normal": False, "out_of_order": True, "reason": reason.strip()}
             self._claim(tx, counter, ticket.id, officer_id, details)
-            return CallResult(counter.number, self._view(conn, ticket.id), closed)
+        return self._call_result(
+            counter.number, ticket.id, active.id if active is not None else None
+        )
 
     def _ticket_by_number(self, tx: Tx, display_number: str) -> TicketView:
         row = tx.conn.execute(
@@ -459,11 +471,7 @@ class QueueEngine(WriteSide):
         officer_id: int | None,
         closed_by: str,
     ) -> None:
-        tx.conn.execute(
-            T.update()
-            .where(T.c.id == row.id)
-            .values(status=str(TicketStatus.FINISHED), outcome=str(outcome), finished_at=tx.now)
-        )
+        tx.conn.execute(_Q_FINISH, {"ticket_id": row.id, "outcome": str(outcome), "now": tx.now})
         self._event(
             tx,
             EventKind.TICKET_FINISHED,
@@ -699,4 +707,41 @@ class QueueEngine(WriteSide):
             ).all()
             return self._expire_rows(tx, rows, "office_closed")
 
-    # ------------------------------------------------------------------ administration
+
+def _estimate(
+    conn: Connection, today: dt.date, service_id: int, is_priority: bool, before_id: int | None
+) -> tuple[int, int]:
+    """People ahead of a ticket of SERVICE_ID and its predicted wait in minutes."""
+    counters = conn.execute(sa.select(C.c.id, C.c.state)).all()
+    filters: dict[int, set[int]] = {}
+    for counter_id, sid in conn.execute(sa.select(CS.c.counter_id, CS.c.service_id)):
+        filters.setdefault(counter_id, set()).add(sid)
+    serving = [c for c in counters if not filters.get(c.id) or service_id in filters[c.id]]
+    open_count = sum(1 for c in serving if c.state == CounterState.OPEN)
+    reachable: set[int] | None = set()
+    for c in serving:
+        if not filters.get(c.id):
+            reachable = None  # a generalist counter: the whole office queue is shared
+            break
+        assert reachable is not None
+        reachable |= filters[c.id]
+    cond = [T.c.status == str(TicketStatus.WAITING), T.c.business_day == today]
+    if before_id is not None:
+        cond.append(T.c.id < before_id)
+    if reachable is not None:
+        cond.append(T.c.service_id.in_(reachable or {service_id}))
+    if is_priority:
+        cond.append(T.c.priority_category.is_not(None))
+    ahead = conn.execute(sa.select(sa.func.count()).select_from(T).where(*cond)).scalar_one()
+    recent = conn.execute(
+        sa.select(T.c.called_at, T.c.finished_at)
+        .where(
+            T.c.business_day == today,
+            T.c.status == str(TicketStatus.FINISHED),
+            T.c.called_at.is_not(None),
+        )
+        .order_by(T.c.finished_at.desc())
+        .limit(RECENT_SAMPLE)
+    ).all()
+    seconds = [(r.finished_at - r.called_at).total_seconds() for r in recent]
+    return ahead, predicted_wait_minutes(ahead, open_count, seconds)

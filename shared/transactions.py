@@ -14,10 +14,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from shared import settings as settings_mod
 from shared.clock import Clock
 from shared.database import Database
 from shared.domain import (
@@ -26,12 +28,21 @@ from shared.domain import (
     EventKind,
     PriorityPolicy,
     TicketStatus,
+    TicketView,
 )
 from shared.errors import NotFoundError, PermissionDeniedError
 from shared.numbering import business_day, load_zone
-from shared.tables import OF, AnyRow, C, E, S, T, load_settings
+from shared.settings import OfficeSettings
+from shared.tables import OF, ST, AnyRow, C, E, S, T, ticket_select, ticket_view
 
 log = logging.getLogger(__name__)
+
+_Q_SETTINGS = sa.select(ST.c.key, ST.c.value)
+_Q_VIEW = ticket_select().where(T.c.id == sa.bindparam("ticket_id"))
+_Q_EVENT = E.insert()
+_Q_COUNTER = sa.select(C.c.id, C.c.number, C.c.state, C.c.officer_id).where(
+    C.c.number == sa.bindparam("number")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,18 +74,39 @@ class WriteSide:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
+        self._office: tuple[dict[str, Any], OfficeSettings, ZoneInfo] | None = None
+        self._expired_before: dt.date | None = None
 
     # ------------------------------------------------------------------ transactions
 
     @contextmanager
     def _tx(self) -> Iterator[Tx]:
+        # Settings are read before the write lock is taken: they change a few times a year, and
+        # every statement run under the lock makes every other counter wait.
+        with self._db.read.connect() as reader:
+            office, zone = self._settings(reader)
         with self._db.write_tx() as conn:
-            office = load_settings(conn)
             now = self._clock.now()
-            today = business_day(now, load_zone(office.time_zone))
+            today = business_day(now, zone)
             tx = Tx(conn, now, today, office.priority)
-            self._expire_before(tx, today)
+            if today != self._expired_before:
+                # Once a day per process is enough: no ticket of an earlier day is issued later.
+                self._expire_before(tx, today)
+                self._expired_before = today
             yield tx
+
+    def _read_view(self, ticket_id: int) -> TicketView:
+        """A ticket as it is now, read after the write transaction (outside the write lock)."""
+        with self._db.read_tx() as conn:
+            return ticket_view(conn.execute(_Q_VIEW, {"ticket_id": ticket_id}).one())
+
+    def _settings(self, conn: Connection) -> tuple[OfficeSettings, ZoneInfo]:
+        """The office settings, parsed again only when their stored values changed."""
+        rows = {r.key: r.value for r in conn.execute(_Q_SETTINGS)}
+        if self._office is None or self._office[0] != rows:
+            office = settings_mod.from_rows(rows)
+            self._office = (rows, office, load_zone(office.time_zone))
+        return self._office[1], self._office[2]
 
     def _event(
         self,
@@ -88,16 +120,17 @@ class WriteSide:
         details: dict[str, Any] | None = None,
     ) -> None:
         tx.conn.execute(
-            E.insert().values(
-                kind=str(kind),
-                at=tx.now,
-                business_day=tx.today,
-                ticket_id=ticket_id,
-                counter_id=counter_id,
-                officer_id=officer_id,
-                service_id=service_id,
-                details=details or {},
-            )
+            _Q_EVENT,
+            {
+                "kind": str(kind),
+                "at": tx.now,
+                "business_day": tx.today,
+                "ticket_id": ticket_id,
+                "counter_id": counter_id,
+                "officer_id": officer_id,
+                "service_id": service_id,
+                "details": details or {},
+            },
         )
 
     def _expire_before(self, tx: Tx, day: dt.date, *, reason: str = "day_rolled_over") -> int:
@@ -147,9 +180,7 @@ class WriteSide:
         return row
 
     def _counter(self, conn: Connection, number: int) -> CounterRow:
-        row = conn.execute(
-            sa.select(C.c.id, C.c.number, C.c.state, C.c.officer_id).where(C.c.number == number)
-        ).first()
+        row = conn.execute(_Q_COUNTER, {"number": number}).first()
         if row is None:
             raise NotFoundError(f"Không có quầy số {number}", f"unknown counter {number}")
         return CounterRow(row.id, row.number, CounterState(row.state), row.officer_id)

@@ -1,0 +1,1 @@
+"""Benchmarks (run as scripts; each has a --json form)."""
