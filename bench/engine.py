@@ -3,7 +3,7 @@
 For each process count (1, 8 and 32 by default) a fresh SQLite file is set up with the demo office
 and one open counter per process. Phase 1: every process issues tickets as fast as it can. Phase 2:
 every process calls the next ticket to its own counter until nobody waits. Afterwards the event log
-is checked: duplicates counts tickets called more than once plus numbers issued twice (it must be 0).
+is checked: "duplicates" counts tickets called more than once plus numbers issued twice (must be 0).
 
     python bench/engine.py            # a table
     python bench/engine.py --json     # one JSON object per process count

@@ -46,6 +46,7 @@ from shared.numbering import NumberingFormat
 from shared.priority import Candidate, choose
 from shared.tables import (
     CS,
+    VIEW_RETURNING,
     AnyRow,
     C,
     E,
@@ -63,35 +64,54 @@ log = logging.getLogger(__name__)
 _WAITING_TODAY = sa.and_(
     T.c.status == str(TicketStatus.WAITING), T.c.business_day == sa.bindparam("day")
 )
-_FOR_COUNTER = T.c.target_counter_id == sa.bindparam("counter_id")
-_GENERAL = T.c.target_counter_id.is_(None)
-_IN_FILTER = T.c.service_id.in_(sa.bindparam("services", expanding=True))
+# A counter with no rows in counter_service serves every procedure.
+_COUNTER_FILTER = sa.select(CS.c.service_id).where(CS.c.counter_id == sa.bindparam("counter_id"))
+_SERVES = sa.or_(~sa.exists(_COUNTER_FILTER.scalar_subquery()), T.c.service_id.in_(_COUNTER_FILTER))
+# Tickets transferred to one counter wait for that counter only.
+_ELIGIBLE = sa.or_(
+    sa.and_(T.c.target_counter_id.is_(None), _SERVES),
+    T.c.target_counter_id == sa.bindparam("counter_id"),
+)
 
 
-def _oldest(eligible: sa.ColumnElement[bool], priority: bool) -> sa.Select[Any]:
+def _oldest(priority: bool) -> sa.Subquery:
     kind = T.c.priority_category.is_not(None) if priority else T.c.priority_category.is_(None)
     return (
-        sa.select(T.c.id, T.c.issued_at)
-        .where(_WAITING_TODAY, eligible, kind)
+        sa.select(T.c.id, T.c.issued_at, sa.literal(priority).label("is_priority"))
+        .where(_WAITING_TODAY, _ELIGIBLE, kind)
         .order_by(T.c.id)
         .limit(1)
+        .subquery()
     )
 
 
-_ANY_SERVICE = sa.or_(_GENERAL, _FOR_COUNTER)
-_SERVED = sa.or_(sa.and_(_GENERAL, _IN_FILTER), _FOR_COUNTER)
-_Q_OLDEST = (_oldest(_ANY_SERVICE, False), _oldest(_ANY_SERVICE, True))
-_Q_OLDEST_FILTERED = (_oldest(_SERVED, False), _oldest(_SERVED, True))
+# The longest-waiting normal ticket and the longest-waiting priority ticket, in one round trip.
+_Q_CANDIDATES = sa.union_all(sa.select(_oldest(False)), sa.select(_oldest(True)))
 _Q_ACTIVE = sa.select(T).where(
     T.c.counter_id == sa.bindparam("counter_id"),
     T.c.status.in_([str(s) for s in ACTIVE_STATUSES]),
+)
+_Q_COUNTER_ACTIVE = (
+    sa.select(
+        C.c.id.label("counter_pk"),
+        C.c.number.label("counter_number"),
+        C.c.state.label("counter_state"),
+        C.c.officer_id.label("counter_officer"),
+        T,
+    )
+    .select_from(
+        C.outerjoin(
+            T,
+            sa.and_(T.c.counter_id == C.c.id, T.c.status.in_([str(s) for s in ACTIVE_STATUSES])),
+        )
+    )
+    .where(C.c.number == sa.bindparam("number"))
 )
 _Q_VIEW = ticket_select().where(T.c.id == sa.bindparam("ticket_id"))
 _Q_LAST_SEQUENCE = sa.select(sa.func.max(T.c.sequence)).where(
     T.c.issued_service_id == sa.bindparam("service_id"), T.c.business_day == sa.bindparam("day")
 )
-_Q_ISSUE = T.insert().returning(T.c.id)
-_Q_FILTER = sa.select(CS.c.service_id).where(CS.c.counter_id == sa.bindparam("counter_id"))
+_Q_ISSUE = T.insert().returning(*VIEW_RETURNING)
 _Q_LAST_CALLS = (
     sa.select(E.c.details)
     .where(E.c.kind == str(EventKind.TICKET_CALLED), E.c.business_day == sa.bindparam("day"))
@@ -114,7 +134,7 @@ _Q_CLAIM = (
         finished_at=None,
         call_count=T.c.call_count + 1,
     )
-    .returning(T.c.service_id, T.c.priority_category)
+    .returning(*VIEW_RETURNING)
 )
 _Q_FINISH = (
     T.update()
@@ -124,6 +144,7 @@ _Q_FINISH = (
         outcome=sa.bindparam("outcome"),
         finished_at=sa.bindparam("now", type_=T.c.finished_at.type),
     )
+    .returning(*VIEW_RETURNING)
 )
 
 
@@ -138,10 +159,21 @@ class QueueEngine(WriteSide):
     def _active(self, conn: Connection, counter_id: int) -> AnyRow | None:
         return conn.execute(_Q_ACTIVE, {"counter_id": counter_id}).first()
 
+    def _counter_with_active(
+        self, conn: Connection, number: int
+    ) -> tuple[CounterRow, AnyRow | None]:
+        """A counter and the ticket it holds (called or being served), in one query."""
+        row = conn.execute(_Q_COUNTER_ACTIVE, {"number": number}).first()
+        if row is None:
+            raise NotFoundError(f"Không có quầy số {number}", f"unknown counter {number}")
+        counter = CounterRow(
+            row.counter_pk, row.counter_number, CounterState(row.counter_state), row.counter_officer
+        )
+        return counter, (row if row.id is not None else None)
+
     def _require_active(
-        self, conn: Connection, counter: CounterRow, allowed: Sequence[TicketStatus]
+        self, counter: CounterRow, row: AnyRow | None, allowed: Sequence[TicketStatus]
     ) -> AnyRow:
-        row = self._active(conn, counter.id)
         if row is None:
             raise ConflictError(
                 f"Quầy {counter.number} không có số nào đang gọi hoặc phục vụ",
@@ -199,7 +231,7 @@ class QueueEngine(WriteSide):
                     f"Thủ tục {service.name_vi} đã hết số trong ngày ({cap} số)",
                     f"service {service.code} reached its daily cap ({cap} tickets)",
                 )
-            ticket_id = tx.conn.execute(
+            row = tx.conn.execute(
                 _Q_ISSUE,
                 {
                     "business_day": tx.today,
@@ -213,7 +245,8 @@ class QueueEngine(WriteSide):
                     "call_count": 0,
                     "token": token,
                 },
-            ).scalar_one()
+            ).one()
+            ticket_id = row.id
             self._event(
                 tx,
                 EventKind.TICKET_ISSUED,
@@ -221,11 +254,10 @@ class QueueEngine(WriteSide):
                 service_id=service.id,
                 details={"priority_category": priority} if priority else None,
             )
-        # The estimate and the view are read after the commit: no need to hold the write lock.
+        # The estimate is read after the commit: no need to hold the write lock for it.
         with self._db.read_tx() as conn:
             ahead, wait = _estimate(conn, tx.today, service.id, priority is not None, ticket_id)
-            view = ticket_view(conn.execute(_Q_VIEW, {"ticket_id": ticket_id}).one())
-        return IssueResult(view, ahead, wait)
+        return IssueResult(ticket_view(row), ahead, wait)
 
     def estimate(self, service_ref: str, priority: bool = False) -> tuple[int, int]:
         """People waiting ahead of a ticket issued now, and its predicted wait (kiosk tiles)."""
@@ -245,12 +277,12 @@ class QueueEngine(WriteSide):
         """Call the next citizen to a counter (see the module docstring for the rules)."""
         with self._tx() as tx:
             conn = tx.conn
-            counter = self._counter(conn, counter_number)
+            counter, active = self._counter_with_active(conn, counter_number)
             self._require_open(counter)
             officer_id = self._officer_id(conn, officer_code, counter.officer_id)
-            active = self._active(conn, counter.id)
+            closed = None
             if active is not None:
-                self._finish_row(
+                closed = self._finish_row(
                     tx,
                     counter,
                     active,
@@ -259,33 +291,18 @@ class QueueEngine(WriteSide):
                     closed_by="call_next",
                 )
             chosen, over_normal = self._next_candidate(tx, counter)
+            called = None
             if chosen is not None:
-                self._claim(tx, counter, chosen, officer_id, {"over_normal": over_normal})
-        closed = None if active is None else active.id
-        return self._call_result(counter.number, chosen, closed)
-
-    def _call_result(
-        self, counter_number: int, called: int | None, closed: int | None
-    ) -> CallResult:
-        return CallResult(
-            counter_number,
-            None if called is None else self._read_view(called),
-            None if closed is None else self._read_view(closed),
-        )
+                called = self._claim(tx, counter, chosen, officer_id, {"over_normal": over_normal})
+        return CallResult(counter.number, called, closed)
 
     def _next_candidate(self, tx: Tx, counter: CounterRow) -> tuple[int | None, bool]:
-        conn = tx.conn
-        services = list(conn.execute(_Q_FILTER, {"counter_id": counter.id}).scalars())
-        params: dict[str, Any] = {"day": tx.today, "counter_id": counter.id}
-        if services:
-            params["services"] = services
-        normal_q, priority_q = _Q_OLDEST_FILTERED if services else _Q_OLDEST
-
-        def oldest(query: sa.Select[Any]) -> Candidate | None:
-            row = conn.execute(query, params).first()
-            return None if row is None else Candidate(row.id, row.issued_at)
-
-        normal, priority = oldest(normal_q), oldest(priority_q)
+        normal = priority = None
+        for row in tx.conn.execute(_Q_CANDIDATES, {"day": tx.today, "counter_id": counter.id}):
+            if row.is_priority:
+                priority = Candidate(row.id, row.issued_at)
+            else:
+                normal = Candidate(row.id, row.issued_at)
         streak = 0
         if normal is not None and priority is not None:
             streak = self._priority_streak(tx)
@@ -313,7 +330,7 @@ class QueueEngine(WriteSide):
         ticket_id: int,
         officer_id: int | None,
         details: dict[str, Any],
-    ) -> None:
+    ) -> TicketView:
         row = tx.conn.execute(
             _Q_CLAIM,
             {
@@ -332,6 +349,7 @@ class QueueEngine(WriteSide):
             service_id=row.service_id,
             details={**details, "priority_category": row.priority_category},
         )
+        return ticket_view(row)
 
     def call_ticket(
         self,
@@ -348,19 +366,24 @@ class QueueEngine(WriteSide):
             )
         with self._tx() as tx:
             conn = tx.conn
-            counter = self._counter(conn, counter_number)
+            counter, active = self._counter_with_active(conn, counter_number)
             self._require_open(counter)
             officer_id = self._officer_id(conn, officer_code, counter.officer_id)
             ticket = self._ticket_by_number(tx, display_number)
-            if ticket.status not in (TicketStatus.WAITING, TicketStatus.NO_SHOW):
-                where = f" (quầy {ticket.counter_number})" if ticket.counter_number else ""
+            if ticket.status in ACTIVE_STATUSES:
                 raise ConflictError(
-                    f"Số {ticket.display_number} không còn chờ{where}: {ticket.status}",
-                    f"ticket {ticket.display_number} is not waiting: {ticket.status}",
+                    f"Số {ticket.display_number} đã được quầy {ticket.counter_number} gọi",
+                    f"ticket {ticket.display_number} was already called to counter "
+                    f"{ticket.counter_number}",
                 )
-            active = self._active(conn, counter.id)
+            if ticket.status not in (TicketStatus.WAITING, TicketStatus.NO_SHOW):
+                raise ConflictError(
+                    f"Số {ticket.display_number} đã kết thúc ({ticket.status})",
+                    f"ticket {ticket.display_number} is already closed ({ticket.status})",
+                )
+            closed = None
             if active is not None:
-                self._finish_row(
+                closed = self._finish_row(
                     tx,
                     counter,
                     active,
@@ -369,10 +392,8 @@ class QueueEngine(WriteSide):
                     closed_by="call_next",
                 )
             details = {"over_normal": False, "out_of_order": True, "reason": reason.strip()}
-            self._claim(tx, counter, ticket.id, officer_id, details)
-        return self._call_result(
-            counter.number, ticket.id, active.id if active is not None else None
-        )
+            called = self._claim(tx, counter, ticket.id, officer_id, details)
+        return CallResult(counter.number, called, closed)
 
     def _ticket_by_number(self, tx: Tx, display_number: str) -> TicketView:
         row = tx.conn.execute(
@@ -390,8 +411,8 @@ class QueueEngine(WriteSide):
     def recall(self, counter_number: int) -> TicketView:
         """Announce the called ticket again. Its place and times do not change."""
         with self._tx() as tx:
-            counter = self._counter(tx.conn, counter_number)
-            row = self._require_active(tx.conn, counter, (TicketStatus.CALLED,))
+            counter, active = self._counter_with_active(tx.conn, counter_number)
+            row = self._require_active(counter, active, (TicketStatus.CALLED,))
             tx.conn.execute(
                 T.update().where(T.c.id == row.id).values(call_count=T.c.call_count + 1)
             )
@@ -409,8 +430,8 @@ class QueueEngine(WriteSide):
     def no_show(self, counter_number: int) -> TicketView:
         """The called citizen did not come. They can still be called out of order later."""
         with self._tx() as tx:
-            counter = self._counter(tx.conn, counter_number)
-            row = self._require_active(tx.conn, counter, (TicketStatus.CALLED,))
+            counter, active = self._counter_with_active(tx.conn, counter_number)
+            row = self._require_active(counter, active, (TicketStatus.CALLED,))
             tx.conn.execute(
                 T.update()
                 .where(T.c.id == row.id)
@@ -430,8 +451,8 @@ class QueueEngine(WriteSide):
     def start(self, counter_number: int) -> TicketView:
         """The citizen arrived at the counter: service starts."""
         with self._tx() as tx:
-            counter = self._counter(tx.conn, counter_number)
-            row = self._require_active(tx.conn, counter, (TicketStatus.CALLED,))
+            counter, active = self._counter_with_active(tx.conn, counter_number)
+            row = self._require_active(counter, active, (TicketStatus.CALLED,))
             tx.conn.execute(
                 T.update()
                 .where(T.c.id == row.id)
@@ -454,8 +475,8 @@ class QueueEngine(WriteSide):
         empty, so reports leave it out of service times instead of inventing one.
         """
         with self._tx() as tx:
-            counter = self._counter(tx.conn, counter_number)
-            row = self._require_active(tx.conn, counter, ACTIVE_STATUSES)
+            counter, active = self._counter_with_active(tx.conn, counter_number)
+            row = self._require_active(counter, active, ACTIVE_STATUSES)
             self._finish_row(
                 tx, counter, row, outcome=outcome, officer_id=row.officer_id, closed_by="finish"
             )
@@ -470,8 +491,10 @@ class QueueEngine(WriteSide):
         outcome: Outcome,
         officer_id: int | None,
         closed_by: str,
-    ) -> None:
-        tx.conn.execute(_Q_FINISH, {"ticket_id": row.id, "outcome": str(outcome), "now": tx.now})
+    ) -> TicketView:
+        finished = tx.conn.execute(
+            _Q_FINISH, {"ticket_id": row.id, "outcome": str(outcome), "now": tx.now}
+        ).one()
         self._event(
             tx,
             EventKind.TICKET_FINISHED,
@@ -485,6 +508,7 @@ class QueueEngine(WriteSide):
                 "previous_status": row.status,
             },
         )
+        return ticket_view(finished)
 
     def transfer(
         self,
@@ -505,8 +529,8 @@ class QueueEngine(WriteSide):
             )
         with self._tx() as tx:
             conn = tx.conn
-            counter = self._counter(conn, counter_number)
-            row = self._require_active(conn, counter, ACTIVE_STATUSES)
+            counter, active = self._counter_with_active(conn, counter_number)
+            row = self._require_active(counter, active, ACTIVE_STATUSES)
             values: dict[str, Any] = {
                 "status": str(TicketStatus.WAITING),
                 "counter_id": None,

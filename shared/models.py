@@ -93,7 +93,7 @@ class Ticket(SQLModel, table=True):
             "issued_service_id", "business_day", "sequence", name="uq_ticket_service_day_seq"
         ),
         sa.UniqueConstraint("business_day", "display_number", name="uq_ticket_day_number"),
-        sa.Index("ix_ticket_queue", "status", "business_day", "id"),
+        sa.Index("ix_ticket_queue", "status", "business_day", "priority_category", "id"),
         sa.Index("ix_ticket_counter_status", "counter_id", "status"),
         sa.Index("ix_ticket_day_service", "business_day", "service_id"),
     )

@@ -58,6 +58,30 @@ def ticket_select() -> sa.Select[Any]:
     )
 
 
+def _name_of(table: sa.Table, column: str, key: str, label: str) -> sa.Label[Any]:
+    # Written out as SQL: inside INSERT/UPDATE ... RETURNING, SQLAlchemy leaves every column name
+    # unqualified, also inside subqueries, which makes "id" ambiguous. This text is plain SQL that
+    # SQLite and PostgreSQL both accept.
+    alias = f"{label}_of"
+    sql = (
+        f"(SELECT {alias}.{column} FROM {table.name} AS {alias} WHERE {alias}.id = {T.name}.{key})"
+    )
+    return sa.literal_column(sql, table.c[column].type).label(label)
+
+
+# What an UPDATE or INSERT ... RETURNING gives back to build a TicketView without reading the ticket
+# again: the row itself plus the names a view shows, as scalar subqueries.
+VIEW_RETURNING: tuple[Any, ...] = (
+    *T.c,
+    _name_of(S, "code", "service_id", "service_code"),
+    _name_of(S, "name_vi", "service_id", "service_name_vi"),
+    _name_of(S, "name_en", "service_id", "service_name_en"),
+    _name_of(C, "number", "counter_id", "counter_number"),
+    _name_of(C, "number", "target_counter_id", "target_counter_number"),
+    _name_of(OF, "code", "officer_id", "officer_code"),
+)
+
+
 def ticket_view(row: AnyRow) -> TicketView:
     return TicketView(
         id=row.id,

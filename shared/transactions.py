@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,12 +28,11 @@ from shared.domain import (
     EventKind,
     PriorityPolicy,
     TicketStatus,
-    TicketView,
 )
 from shared.errors import NotFoundError, PermissionDeniedError
 from shared.numbering import business_day, load_zone
 from shared.settings import OfficeSettings
-from shared.tables import OF, ST, AnyRow, C, E, S, T, ticket_select, ticket_view
+from shared.tables import OF, ST, AnyRow, C, E, S, T, ticket_select
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +52,7 @@ class Tx:
     now: dt.datetime
     today: dt.date
     policy: PriorityPolicy
+    events: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +94,9 @@ class WriteSide:
                 self._expire_before(tx, today)
                 self._expired_before = today
             yield tx
-
-    def _read_view(self, ticket_id: int) -> TicketView:
-        """A ticket as it is now, read after the write transaction (outside the write lock)."""
-        with self._db.read_tx() as conn:
-            return ticket_view(conn.execute(_Q_VIEW, {"ticket_id": ticket_id}).one())
+            if tx.events:
+                # One INSERT for all the event rows of the use case, in the order they happened.
+                conn.execute(_Q_EVENT, tx.events)
 
     def _settings(self, conn: Connection) -> tuple[OfficeSettings, ZoneInfo]:
         """The office settings, parsed again only when their stored values changed."""
@@ -119,8 +117,7 @@ class WriteSide:
         service_id: int | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
-        tx.conn.execute(
-            _Q_EVENT,
+        tx.events.append(
             {
                 "kind": str(kind),
                 "at": tx.now,
@@ -130,7 +127,7 @@ class WriteSide:
                 "officer_id": officer_id,
                 "service_id": service_id,
                 "details": details or {},
-            },
+            }
         )
 
     def _expire_before(self, tx: Tx, day: dt.date, *, reason: str = "day_rolled_over") -> int:

@@ -132,7 +132,9 @@ def upgrade() -> None:
     with op.batch_alter_table("ticket", schema=None) as batch_op:
         batch_op.create_index("ix_ticket_counter_status", ["counter_id", "status"], unique=False)
         batch_op.create_index("ix_ticket_day_service", ["business_day", "service_id"], unique=False)
-        batch_op.create_index("ix_ticket_queue", ["status", "business_day", "id"], unique=False)
+        batch_op.create_index(
+            "ix_ticket_queue", ["status", "business_day", "priority_category", "id"], unique=False
+        )
 
     op.create_table(
         "event",
