@@ -17,16 +17,25 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
 
 from shared.admin import OfficeAdmin
 from shared.clock import SystemClock
 from shared.config import load_local_config
 from shared.database import Database, open_database, resolve_url
 from shared.demo import seed_demo
-from shared.domain import CallResult, Outcome, StatusView, TicketView
+from shared.domain import (
+    COUNTER_STATE_VI,
+    TICKET_STATUS_VI,
+    CallResult,
+    Outcome,
+    StatusView,
+    TicketView,
+)
 from shared.engine import QueueEngine
 from shared.errors import DatabaseError, MotcuaError
 from shared.logs import configure_logging
+from shared.numbering import load_zone
 from shared.queries import QueueQueries
 from shared.schema import require_current, upgrade
 
@@ -74,8 +83,9 @@ def _emit(args: argparse.Namespace, text: str, payload: Any) -> None:
         print(text)
 
 
-def _local_time(value: dt.datetime | None) -> str:
-    return "-" if value is None else value.astimezone().strftime("%H:%M:%S")
+def _local_time(value: dt.datetime | None, zone: ZoneInfo) -> str:
+    """A time as the office's clock shows it (not this PC's time zone)."""
+    return "-" if value is None else value.astimezone(zone).strftime("%H:%M:%S")
 
 
 # ---------------------------------------------------------------------- commands
@@ -202,7 +212,11 @@ def cmd_counter(ctx: _Context) -> int:
         view = ctx.engine.resume_counter(a.number)
     else:
         view = ctx.engine.close_counter(a.number)
-    _emit(a, f"Quầy / counter {view.number}: {view.state}", {"counter": view})
+    _emit(
+        a,
+        f"Quầy / counter {view.number}: {COUNTER_STATE_VI[view.state]} / {view.state}",
+        {"counter": view},
+    )
     return 0
 
 
@@ -214,11 +228,12 @@ def cmd_end_day(ctx: _Context) -> int:
 
 def cmd_status(ctx: _Context) -> int:
     status = ctx.queries.status()
-    _emit(ctx.args, _status_text(status), status)
+    zone = load_zone(ctx.queries.settings().time_zone)
+    _emit(ctx.args, _status_text(status, zone), status)
     return 0
 
 
-def _status_text(status: StatusView) -> str:
+def _status_text(status: StatusView, zone: ZoneInfo) -> str:
     lines = [f"Ngày / business day {status.business_day.isoformat()}", "", "Đang chờ / waiting:"]
     for q in status.services:
         state = "" if q.service.is_open else "  [đóng / closed]"
@@ -230,16 +245,16 @@ def _status_text(status: StatusView) -> str:
     lines += ["", "Quầy / counters:"]
     for c in status.counters:
         ticket = c.active_ticket
-        current = f"{ticket.display_number} ({ticket.status})" if ticket else "-"
-        reason = f" ({c.pause_reason})" if c.pause_reason else ""
+        current = f"{ticket.display_number} ({TICKET_STATUS_VI[ticket.status]})" if ticket else "-"
+        state = COUNTER_STATE_VI[c.state] + (f" ({c.pause_reason})" if c.pause_reason else "")
+        officer = c.officer_code or "-"
         lines.append(
-            f"  {c.number:>3}  {c.state}{reason:<10} cán bộ / officer {c.officer_code or '-':<6} "
-            f"số / ticket {current}"
+            f"  {c.number:>3}  {state:<10} cán bộ / officer {officer:<6} số / ticket {current}"
         )
     lines += ["", "Lượt gọi gần nhất / last calls:"]
     for e in status.last_calls:
         lines.append(
-            f"  {_local_time(e.at)}  {e.display_number} -> quầy / counter {e.counter_number}"
+            f"  {_local_time(e.at, zone)}  {e.display_number} -> quầy / counter {e.counter_number}"
             + ("  (gọi lại / recall)" if e.kind == "ticket_recalled" else "")
         )
     if not status.last_calls:

@@ -110,17 +110,17 @@ def load_local_config(path: Path | None = None) -> LocalConfig:
             f"{path}:{line}: lỗi cú pháp TOML: {exc}", f"{path}:{line}: TOML syntax error: {exc}"
         ) from exc
     for section, values in data.items():
+        if not isinstance(values, dict):
+            line = _find_line(text, None, section)
+            raise ConfigError(
+                f"{path}:{line}: khóa '{section}' nằm ngoài mục nào (thiếu [tên mục] phía trên?)",
+                f"{path}:{line}: key '{section}' is outside any [section] (a missing header?)",
+            )
         if section not in _SCHEMA:
             line = _find_line(text, section, None)
             raise ConfigError(
                 f"{path}:{line}: mục không hợp lệ [{section}] (có: {', '.join(_SCHEMA)})",
                 f"{path}:{line}: unknown section [{section}] (known: {', '.join(_SCHEMA)})",
-            )
-        if not isinstance(values, dict):
-            line = _find_line(text, None, section)
-            raise ConfigError(
-                f"{path}:{line}: '{section}' phải là một mục [{section}]",
-                f"{path}:{line}: '{section}' must be a [{section}] table",
             )
         for key, value in values.items():
             _check(path, text, section, key, value)
@@ -173,18 +173,30 @@ def _line_from_message(message: str) -> int | str:
 
 
 def _find_line(text: str, section: str | None, key: str | None) -> int | str:
-    """The line where KEY is set inside [SECTION] (or the section header when KEY is None)."""
+    """The line that sets KEY of [SECTION] (or opens SECTION when KEY is None).
+
+    Understands headers, dotted keys (printer.port = 1) and one-line inline tables
+    (printer = { port = 1 }); "?" when the line cannot be found.
+    """
+    target = ".".join(part for part in (section, key) if part)
     current: str | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        header = re.fullmatch(r"\[\s*([^\]\s]+)\s*\]\s*(#.*)?", line)
+        header = re.fullmatch(r"\[\s*([^\]]+?)\s*\]\s*(#.*)?", line)
         if header:
-            current = header[1]
+            current = header[1].replace('"', "").replace("'", "").replace(" ", "")
             if key is None and current == section:
                 return number
             continue
-        if key is not None and current == section:
-            match = re.match(r"""["']?([A-Za-z0-9_\-]+)["']?\s*=""", line)
-            if match and match[1] == key:
-                return number
+        match = re.match(r"""([A-Za-z0-9_\-."' ]+?)\s*=""", line)
+        if not match:
+            continue
+        name = match[1].replace('"', "").replace("'", "").replace(" ", "")
+        full = f"{current}.{name}" if current else name
+        if full == target:
+            return number
+        if key is None and section is not None and full.startswith(section + "."):
+            return number  # a section written only with dotted keys
+        if key is not None and full == section and re.search(rf"\b{re.escape(key)}\s*=", line):
+            return number  # an inline table
     return "?"

@@ -18,6 +18,16 @@ class TicketStatus(StrEnum):
     EXPIRED = "expired"
 
 
+TICKET_STATUS_VI: dict[TicketStatus, str] = {
+    TicketStatus.WAITING: "đang chờ",
+    TicketStatus.CALLED: "đã gọi",
+    TicketStatus.SERVING: "đang phục vụ",
+    TicketStatus.FINISHED: "đã xong",
+    TicketStatus.NO_SHOW: "vắng mặt",
+    TicketStatus.CANCELLED: "đã hủy",
+    TicketStatus.EXPIRED: "hết hạn",
+}
+
 ACTIVE_STATUSES = (TicketStatus.CALLED, TicketStatus.SERVING)
 OPEN_STATUSES = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING)
 
@@ -45,6 +55,13 @@ class CounterState(StrEnum):
     CLOSED = "closed"
     OPEN = "open"
     PAUSED = "paused"
+
+
+COUNTER_STATE_VI: dict[CounterState, str] = {
+    CounterState.CLOSED: "đóng",
+    CounterState.OPEN: "mở",
+    CounterState.PAUSED: "tạm dừng",
+}
 
 
 class Role(StrEnum):

@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection
 from shared.domain import (
     ACTIVE_STATUSES,
     OPEN_STATUSES,
+    TICKET_STATUS_VI,
     CallResult,
     CounterState,
     CounterView,
@@ -180,7 +181,7 @@ class QueueEngine(WriteSide):
                 f"counter {counter.number} has no called or served ticket",
             )
         if TicketStatus(row.status) not in allowed:
-            status_vi = "đang phục vụ" if row.status == TicketStatus.SERVING else "mới được gọi"
+            status_vi = TICKET_STATUS_VI[TicketStatus(row.status)]
             raise ConflictError(
                 f"Số {row.display_number} {status_vi}: không thể làm thao tác này",
                 f"ticket {row.display_number} is {row.status}: this action does not apply",
@@ -378,7 +379,7 @@ class QueueEngine(WriteSide):
                 )
             if ticket.status not in (TicketStatus.WAITING, TicketStatus.NO_SHOW):
                 raise ConflictError(
-                    f"Số {ticket.display_number} đã kết thúc ({ticket.status})",
+                    f"Số {ticket.display_number} đã kết thúc ({TICKET_STATUS_VI[ticket.status]})",
                     f"ticket {ticket.display_number} is already closed ({ticket.status})",
                 )
             closed = None
@@ -580,7 +581,7 @@ class QueueEngine(WriteSide):
             ticket = self._ticket_by_number(tx, display_number)
             if ticket.status not in OPEN_STATUSES:
                 raise ConflictError(
-                    f"Số {ticket.display_number} đã kết thúc ({ticket.status})",
+                    f"Số {ticket.display_number} đã kết thúc ({TICKET_STATUS_VI[ticket.status]})",
                     f"ticket {ticket.display_number} is already closed ({ticket.status})",
                 )
             officer_id = self._officer_id(tx.conn, officer_code, None)

@@ -13,7 +13,7 @@ from shared.errors import ConflictError, InvalidInputError
 DEFAULT_TIME_ZONE = "Asia/Ho_Chi_Minh"
 PREFIX_DIGITS = 3
 PREFIX_CAPACITY = 999  # A001..A999
-_PREFIX_RE = re.compile(r"^[A-Z]{1,2}$")
+_PREFIX_RE = re.compile(r"[A-Z]{1,2}")
 
 
 def load_zone(name: str) -> ZoneInfo:
@@ -45,7 +45,7 @@ class NumberingFormat:
                     "Chỉ chọn một cách đánh số: chữ cái hoặc dãy số",
                     "choose one numbering: a letter prefix or a numeric block",
                 )
-            if not _PREFIX_RE.match(self.prefix):
+            if not _PREFIX_RE.fullmatch(self.prefix):
                 raise InvalidInputError(
                     f"Tiền tố '{self.prefix}' phải là 1-2 chữ cái in hoa không dấu (A-Z)",
                     f"prefix '{self.prefix}' must be 1-2 capital letters A-Z",

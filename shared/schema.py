@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 
 from shared.database import Database
 from shared.errors import DatabaseError
@@ -70,7 +71,11 @@ def _refuse_newer(revision: str | None) -> None:
     if revision is None:
         return
     script = ScriptDirectory.from_config(alembic_config())
-    if script.get_revision(revision) is None:
+    try:
+        known = script.get_revision(revision) is not None
+    except CommandError:  # alembic raises for an id it has never seen
+        known = False
+    if not known:
         raise DatabaseError(
             f"Cơ sở dữ liệu thuộc phiên bản motcua mới hơn ({revision})",
             f"the database was made by a newer motcua (schema {revision})",

@@ -90,13 +90,14 @@ class WriteSide:
             today = business_day(now, zone)
             tx = Tx(conn, now, today, office.priority)
             if today != self._expired_before:
-                # Once a day per process is enough: no ticket of an earlier day is issued later.
                 self._expire_before(tx, today)
-                self._expired_before = today
             yield tx
             if tx.events:
                 # One INSERT for all the event rows of the use case, in the order they happened.
                 conn.execute(_Q_EVENT, tx.events)
+        # Once per day and process is enough (no ticket of an earlier day is issued later), but
+        # only once it is committed: a refused action rolls the expiry back with it.
+        self._expired_before = today
 
     def _settings(self, conn: Connection) -> tuple[OfficeSettings, ZoneInfo]:
         """The office settings, parsed again only when their stored values changed."""
