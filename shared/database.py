@@ -86,8 +86,7 @@ def _on_write_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> Non
 
 def _begin_immediate(conn: Connection) -> None:
     """Take the write lock, retrying quickly while another process holds it (bounded)."""
-    raw = conn.connection.driver_connection
-    assert isinstance(raw, sqlite3.Connection)
+    raw = _raw(conn)
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     pause = 0.0001
     while True:
@@ -130,13 +129,28 @@ class Database:
         return self.write.dialect.name == "sqlite"
 
     @contextmanager
-    def write_tx(self) -> Iterator[Connection]:
-        """One write transaction, holding the write lock from its first statement."""
+    def write_tx(self, *, durable: bool = True) -> Iterator[Connection]:
+        """One write transaction, holding the write lock from its first statement.
+
+        Args:
+            durable: wait for the disk at commit (SQLite synchronous=FULL), so the change
+                survives a power cut. With False (synchronous=NORMAL) it survives a crash of any
+                program but may roll back if the power fails before the next durable commit or
+                checkpoint; the database stays consistent either way.
+        """
         if self.write_lock is not None:
             self.write_lock.acquire()
         try:
-            with self.write.begin() as conn:
-                yield conn
+            with self.write.connect() as conn:
+                relaxed = self.is_sqlite and not durable
+                if relaxed:
+                    _raw(conn).execute("PRAGMA synchronous = NORMAL")
+                try:
+                    with conn.begin():
+                        yield conn
+                finally:
+                    if relaxed:
+                        _raw(conn).execute("PRAGMA synchronous = FULL")
         except sa.exc.OperationalError as exc:
             raise _busy_or_broken(exc) from exc
         finally:
@@ -155,6 +169,12 @@ class Database:
     def dispose(self) -> None:
         self.write.dispose()
         self.read.dispose()
+
+
+def _raw(conn: Connection) -> sqlite3.Connection:
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
 
 
 def _busy_or_broken(exc: sa.exc.OperationalError) -> DatabaseError:

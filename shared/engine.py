@@ -43,7 +43,7 @@ from shared.domain import (
 )
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
 from shared.estimate import RECENT_SAMPLE, predicted_wait_minutes
-from shared.numbering import NumberingFormat
+from shared.numbering import NumberingFormat, business_day, load_zone
 from shared.priority import Candidate, choose
 from shared.tables import (
     CS,
@@ -53,6 +53,7 @@ from shared.tables import (
     E,
     T,
     counter_views,
+    load_settings,
     ticket_select,
     ticket_view,
 )
@@ -262,9 +263,11 @@ class QueueEngine(WriteSide):
 
     def estimate(self, service_ref: str, priority: bool = False) -> tuple[int, int]:
         """People waiting ahead of a ticket issued now, and its predicted wait (kiosk tiles)."""
-        with self._tx() as tx:
-            service = self._service(tx.conn, service_ref)
-            return _estimate(tx.conn, tx.today, service.id, priority, None)
+        with self._db.read_tx() as conn:
+            service = self._service(conn, service_ref)
+            zone = load_zone(load_settings(conn).time_zone)
+            today = business_day(self._clock.now(), zone)
+            return _estimate(conn, today, service.id, priority, None)
 
     # ------------------------------------------------------------------ calling
 
@@ -276,7 +279,7 @@ class QueueEngine(WriteSide):
         previous_outcome: Outcome = Outcome.NOT_RECORDED,
     ) -> CallResult:
         """Call the next citizen to a counter (see the module docstring for the rules)."""
-        with self._tx() as tx:
+        with self._tx(durable=False) as tx:
             conn = tx.conn
             counter, active = self._counter_with_active(conn, counter_number)
             self._require_open(counter)
@@ -365,7 +368,7 @@ class QueueEngine(WriteSide):
             raise InvalidInputError(
                 "Gọi số không theo thứ tự cần ghi lý do", "calling out of order needs a reason"
             )
-        with self._tx() as tx:
+        with self._tx(durable=False) as tx:
             conn = tx.conn
             counter, active = self._counter_with_active(conn, counter_number)
             self._require_open(counter)
@@ -411,7 +414,7 @@ class QueueEngine(WriteSide):
 
     def recall(self, counter_number: int) -> TicketView:
         """Announce the called ticket again. Its place and times do not change."""
-        with self._tx() as tx:
+        with self._tx(durable=False) as tx:
             counter, active = self._counter_with_active(tx.conn, counter_number)
             row = self._require_active(counter, active, (TicketStatus.CALLED,))
             tx.conn.execute(
@@ -430,7 +433,7 @@ class QueueEngine(WriteSide):
 
     def no_show(self, counter_number: int) -> TicketView:
         """The called citizen did not come. They can still be called out of order later."""
-        with self._tx() as tx:
+        with self._tx(durable=False) as tx:
             counter, active = self._counter_with_active(tx.conn, counter_number)
             row = self._require_active(counter, active, (TicketStatus.CALLED,))
             tx.conn.execute(
@@ -451,7 +454,7 @@ class QueueEngine(WriteSide):
 
     def start(self, counter_number: int) -> TicketView:
         """The citizen arrived at the counter: service starts."""
-        with self._tx() as tx:
+        with self._tx(durable=False) as tx:
             counter, active = self._counter_with_active(tx.conn, counter_number)
             row = self._require_active(counter, active, (TicketStatus.CALLED,))
             tx.conn.execute(
@@ -475,7 +478,7 @@ class QueueEngine(WriteSide):
         A ticket that was called but never started can be finished too: its start time stays
         empty, so reports leave it out of service times instead of inventing one.
         """
-        with self._tx() as tx:
+        with self._tx(durable=False) as tx:
             counter, active = self._counter_with_active(tx.conn, counter_number)
             row = self._require_active(counter, active, ACTIVE_STATUSES)
             self._finish_row(
@@ -528,7 +531,7 @@ class QueueEngine(WriteSide):
                 "Chuyển tới một thủ tục hoặc một quầy (chọn một)",
                 "transfer to a service or to a counter (exactly one)",
             )
-        with self._tx() as tx:
+        with self._tx(durable=False) as tx:
             conn = tx.conn
             counter, active = self._counter_with_active(conn, counter_number)
             row = self._require_active(counter, active, ACTIVE_STATUSES)

@@ -37,6 +37,9 @@ from shared.tables import OF, ST, AnyRow, C, E, S, T, ticket_select
 log = logging.getLogger(__name__)
 
 _Q_SETTINGS = sa.select(ST.c.key, ST.c.value)
+_Q_SETTINGS_VERSION = sa.select(sa.func.max(E.c.id)).where(
+    E.c.kind == str(EventKind.SETTINGS_CHANGED)
+)
 _Q_VIEW = ticket_select().where(T.c.id == sa.bindparam("ticket_id"))
 _Q_EVENT = E.insert()
 _Q_COUNTER = sa.select(C.c.id, C.c.number, C.c.state, C.c.officer_id).where(
@@ -74,18 +77,16 @@ class WriteSide:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
-        self._office: tuple[dict[str, Any], OfficeSettings, ZoneInfo] | None = None
+        self._office: tuple[int | None, OfficeSettings, ZoneInfo] | None = None
         self._expired_before: dt.date | None = None
 
     # ------------------------------------------------------------------ transactions
 
     @contextmanager
-    def _tx(self) -> Iterator[Tx]:
-        # Settings are read before the write lock is taken: they change a few times a year, and
-        # every statement run under the lock makes every other counter wait.
-        with self._db.read.connect() as reader:
-            office, zone = self._settings(reader)
-        with self._db.write_tx() as conn:
+    def _tx(self, *, durable: bool = True) -> Iterator[Tx]:
+        """One use case's transaction (see Database.write_tx for DURABLE)."""
+        with self._db.write_tx(durable=durable) as conn:
+            office, zone = self._settings(conn)
             now = self._clock.now()
             today = business_day(now, zone)
             tx = Tx(conn, now, today, office.priority)
@@ -100,11 +101,16 @@ class WriteSide:
         self._expired_before = today
 
     def _settings(self, conn: Connection) -> tuple[OfficeSettings, ZoneInfo]:
-        """The office settings, parsed again only when their stored values changed."""
-        rows = {r.key: r.value for r in conn.execute(_Q_SETTINGS)}
-        if self._office is None or self._office[0] != rows:
+        """The office settings, read again only after a settings_changed event was written.
+
+        Every change of the settings writes that event in its own transaction, so the id of the
+        last one (an indexed lookup) tells whether the copy kept here is still current.
+        """
+        version = conn.execute(_Q_SETTINGS_VERSION).scalar()
+        if self._office is None or self._office[0] != version:
+            rows = {r.key: r.value for r in conn.execute(_Q_SETTINGS)}
             office = settings_mod.from_rows(rows)
-            self._office = (rows, office, load_zone(office.time_zone))
+            self._office = (version, office, load_zone(office.time_zone))
         return self._office[1], self._office[2]
 
     def _event(
