@@ -1,0 +1,91 @@
+"""Fixtures of the queue core's unit tests: a real SQLite file per test and a fake clock.
+
+The clock starts on Monday 3 March 2025 at 08:00 in Asia/Ho_Chi_Minh (01:00 UTC), the office's
+default time zone, so local midnight is 17:00 UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from unit_support import MONDAY, MONDAY_0800, add_services, all_events, create_database
+
+from shared.admin import OfficeAdmin
+from shared.clock import FakeClock
+from shared.database import Database
+from shared.domain import EventView, TicketView
+from shared.engine import QueueEngine
+from shared.queries import QueueQueries
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "q.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = create_database(db_path)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(MONDAY_0800)
+
+
+@pytest.fixture
+def engine(db: Database, clock: FakeClock) -> QueueEngine:
+    return QueueEngine(db, clock)
+
+
+@pytest.fixture
+def admin(db: Database, clock: FakeClock) -> OfficeAdmin:
+    return OfficeAdmin(db, clock)
+
+
+@pytest.fixture
+def queries(db: Database, clock: FakeClock) -> QueueQueries:
+    return QueueQueries(db, clock)
+
+
+@pytest.fixture
+def add_counter(admin: OfficeAdmin, engine: QueueEngine) -> Callable[..., None]:
+    """add_counter(number, services=(), open_=True): add a counter and open it."""
+
+    def add(number: int, services: Sequence[str] = (), *, open_: bool = True) -> None:
+        admin.add_counter(number, services=services)
+        if open_:
+            engine.open_counter(number)
+
+    return add
+
+
+@pytest.fixture
+def office(admin: OfficeAdmin, add_counter: Callable[..., None]) -> None:
+    """Services CT (1001-1999), CC (A001...) and DD (2001-2999); generalist counters 1 and 2."""
+    add_services(admin)
+    add_counter(1)
+    add_counter(2)
+
+
+@pytest.fixture
+def events(queries: QueueQueries) -> Callable[[], list[EventView]]:
+    """events(): the whole event log, oldest first."""
+    return lambda: all_events(queries)
+
+
+@pytest.fixture
+def ticket(queries: QueueQueries) -> Callable[..., TicketView]:
+    """ticket(display_number, day=MONDAY): that day's ticket with the number, as apps see it."""
+
+    def find(number: str, day: dt.date = MONDAY) -> TicketView:
+        matches = [t for t in queries.tickets_of_day(day) if t.display_number == number]
+        assert len(matches) == 1, f"expected one ticket {number} on {day}, found {len(matches)}"
+        return matches[0]
+
+    return find
