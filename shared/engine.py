@@ -663,6 +663,8 @@ class QueueEngine(WriteSide):
             return self._counter_view(tx.conn, counter.id)
 
     def close_counter(self, counter_number: int) -> CounterView:
+        """Close a counter. Tickets that were transferred to it and still wait go back to the
+        queue of their service (keeping their place), each with a ticket_transferred event."""
         with self._tx() as tx:
             counter = self._counter(tx.conn, counter_number)
             if counter.state is CounterState.CLOSED:
@@ -670,6 +672,24 @@ class QueueEngine(WriteSide):
                     f"Quầy {counter_number} đã đóng", f"counter {counter_number} is already closed"
                 )
             self._require_idle(tx.conn, counter, "đóng quầy", "close")
+            stranded = tx.conn.execute(
+                T.update()
+                .where(
+                    T.c.target_counter_id == counter.id,
+                    T.c.status == str(TicketStatus.WAITING),
+                )
+                .values(target_counter_id=None)
+                .returning(T.c.id, T.c.service_id)
+            ).all()
+            for row in sorted(stranded):
+                self._event(
+                    tx,
+                    EventKind.TICKET_TRANSFERRED,
+                    ticket_id=row.id,
+                    counter_id=counter.id,
+                    service_id=row.service_id,
+                    details={"from_counter": counter.number, "reason": "counter_closed"},
+                )
             self._set_counter(
                 tx,
                 counter,

@@ -315,6 +315,20 @@ def test_transfer_to_a_counter_reserves_the_ticket_for_it(
     assert ticket("1001").target_counter_number is None
 
 
+def test_closing_a_counter_returns_the_tickets_transferred_to_it_to_the_queue(
+    engine: QueueEngine, add_counter: AddCounter, events: Events, ticket: FindTicket
+) -> None:
+    add_counter(3)
+    issue(engine, "CT", "CT")
+    assert call(engine, 1) == "1001"
+    engine.transfer(1, to_counter=2)
+    engine.close_counter(2)  # the officer of counter 2 goes home before calling 1001
+    assert ticket("1001").target_counter_number is None
+    returned = [e for e in events() if e.kind == EventKind.TICKET_TRANSFERRED][-1]
+    assert (returned.display_number, returned.details["reason"]) == ("1001", "counter_closed")
+    assert call(engine, 3) == "1001"  # not stranded, and still before 1002
+
+
 def test_transfer_to_a_closed_counter_or_its_own_counter_is_refused(
     engine: QueueEngine, add_counter: AddCounter, queries: QueueQueries, ticket: FindTicket
 ) -> None:
