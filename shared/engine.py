@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -414,63 +414,58 @@ class QueueEngine(WriteSide):
 
     def recall(self, counter_number: int) -> TicketView:
         """Announce the called ticket again. Its place and times do not change."""
-        with self._tx(durable=False) as tx:
-            counter, active = self._counter_with_active(tx.conn, counter_number)
-            row = self._require_active(counter, active, (TicketStatus.CALLED,))
-            tx.conn.execute(
-                T.update().where(T.c.id == row.id).values(call_count=T.c.call_count + 1)
-            )
-            self._event(
-                tx,
-                EventKind.TICKET_RECALLED,
-                ticket_id=row.id,
-                counter_id=counter.id,
-                officer_id=row.officer_id,
-                service_id=row.service_id,
-                details={"call_count": row.call_count + 1},
-            )
-            return self._view(tx.conn, row.id)
+        return self._act_on_active(
+            counter_number,
+            EventKind.TICKET_RECALLED,
+            lambda tx, row: {"call_count": row.call_count + 1},
+            lambda row: {"call_count": row.call_count + 1},
+        )
 
     def no_show(self, counter_number: int) -> TicketView:
         """The called citizen did not come. They can still be called out of order later."""
-        with self._tx(durable=False) as tx:
-            counter, active = self._counter_with_active(tx.conn, counter_number)
-            row = self._require_active(counter, active, (TicketStatus.CALLED,))
-            tx.conn.execute(
-                T.update()
-                .where(T.c.id == row.id)
-                .values(status=str(TicketStatus.NO_SHOW), finished_at=tx.now)
-            )
-            self._event(
-                tx,
-                EventKind.TICKET_NO_SHOW,
-                ticket_id=row.id,
-                counter_id=counter.id,
-                officer_id=row.officer_id,
-                service_id=row.service_id,
-                details={"call_count": row.call_count},
-            )
-            return self._view(tx.conn, row.id)
+        return self._act_on_active(
+            counter_number,
+            EventKind.TICKET_NO_SHOW,
+            lambda tx, row: {"status": str(TicketStatus.NO_SHOW), "finished_at": tx.now},
+            lambda row: {"call_count": row.call_count},
+        )
 
     def start(self, counter_number: int) -> TicketView:
         """The citizen arrived at the counter: service starts."""
+        return self._act_on_active(
+            counter_number,
+            EventKind.SERVICE_STARTED,
+            lambda tx, row: {"status": str(TicketStatus.SERVING), "started_at": tx.now},
+            lambda row: None,
+        )
+
+    def _act_on_active(
+        self,
+        counter_number: int,
+        kind: EventKind,
+        values: Callable[[Tx, AnyRow], dict[str, Any]],
+        details: Callable[[AnyRow], dict[str, Any] | None],
+    ) -> TicketView:
+        """Change the ticket a counter has just called (recall, no-show, start) and log it."""
         with self._tx(durable=False) as tx:
             counter, active = self._counter_with_active(tx.conn, counter_number)
             row = self._require_active(counter, active, (TicketStatus.CALLED,))
-            tx.conn.execute(
+            changed = tx.conn.execute(
                 T.update()
                 .where(T.c.id == row.id)
-                .values(status=str(TicketStatus.SERVING), started_at=tx.now)
-            )
+                .values(**values(tx, row))
+                .returning(*VIEW_RETURNING)
+            ).one()
             self._event(
                 tx,
-                EventKind.SERVICE_STARTED,
+                kind,
                 ticket_id=row.id,
                 counter_id=counter.id,
                 officer_id=row.officer_id,
                 service_id=row.service_id,
+                details=details(row),
             )
-            return self._view(tx.conn, row.id)
+            return ticket_view(changed)
 
     def finish(self, counter_number: int, outcome: Outcome) -> TicketView:
         """Finish the counter's ticket with an outcome.
