@@ -476,10 +476,9 @@ class QueueEngine(WriteSide):
         with self._tx(durable=False) as tx:
             counter, active = self._counter_with_active(tx.conn, counter_number)
             row = self._require_active(counter, active, ACTIVE_STATUSES)
-            self._finish_row(
+            return self._finish_row(
                 tx, counter, row, outcome=outcome, officer_id=row.officer_id, closed_by="finish"
             )
-            return self._view(tx.conn, row.id)
 
     def _finish_row(
         self,

@@ -32,7 +32,7 @@ from shared.domain import (
 from shared.errors import NotFoundError, PermissionDeniedError
 from shared.numbering import business_day, load_zone
 from shared.settings import OfficeSettings
-from shared.tables import OF, ST, AnyRow, C, E, S, T, ticket_select
+from shared.tables import OF, ST, AnyRow, C, E, S, T
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ _Q_SETTINGS = sa.select(ST.c.key, ST.c.value)
 _Q_SETTINGS_VERSION = sa.select(sa.func.max(E.c.id)).where(
     E.c.kind == str(EventKind.SETTINGS_CHANGED)
 )
-_Q_VIEW = ticket_select().where(T.c.id == sa.bindparam("ticket_id"))
 _Q_EVENT = E.insert()
 _Q_COUNTER = sa.select(C.c.id, C.c.number, C.c.state, C.c.officer_id).where(
     C.c.number == sa.bindparam("number")
