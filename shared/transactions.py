@@ -41,6 +41,13 @@ _Q_SETTINGS_VERSION = sa.select(sa.func.max(E.c.id)).where(
     E.c.kind == str(EventKind.SETTINGS_CHANGED)
 )
 _Q_EVENT = E.insert()
+# A service is named by its code (CT) or, from scripts, by its id; a code wins over an id.
+_Q_SERVICE = (
+    sa.select(S)
+    .where(sa.or_(S.c.code == sa.bindparam("code"), S.c.id == sa.bindparam("id")))
+    .order_by(sa.case((S.c.code == sa.bindparam("code"), 0), else_=1))
+    .limit(1)
+)
 _Q_COUNTER = sa.select(C.c.id, C.c.number, C.c.state, C.c.officer_id).where(
     C.c.number == sa.bindparam("number")
 )
@@ -139,11 +146,6 @@ class WriteSide:
     def _expire_before(self, tx: Tx, day: dt.date, *, reason: str = "day_rolled_over") -> int:
         """Close every ticket still open from a business day before DAY, each with an event."""
         open_ = [str(s) for s in OPEN_STATUSES]
-        first = tx.conn.execute(
-            sa.select(T.c.id).where(T.c.status.in_(open_), T.c.business_day < day).limit(1)
-        ).first()
-        if first is None:
-            return 0
         rows = tx.conn.execute(
             sa.select(T.c.id, T.c.counter_id, T.c.service_id, T.c.status, T.c.display_number)
             .where(T.c.status.in_(open_), T.c.business_day < day)
@@ -174,10 +176,8 @@ class WriteSide:
 
     def _service(self, conn: Connection, ref: str) -> AnyRow:
         ref = ref.strip()
-        cond = S.c.code == ref.upper()
-        if ref.isdigit():
-            cond = sa.or_(cond, S.c.id == int(ref))
-        row = conn.execute(sa.select(S).where(cond)).first()
+        params = {"code": ref.upper(), "id": int(ref) if ref.isdigit() else -1}
+        row = conn.execute(_Q_SERVICE, params).first()
         if row is None:
             raise NotFoundError(f"Không có thủ tục '{ref}'", f"unknown service '{ref}'")
         return row
