@@ -244,9 +244,25 @@ def _enable_wal(path: Path) -> None:
         )
 
 
+# Any constant works: every motcua write transaction on one PostgreSQL database takes this lock.
+_PG_WRITE_LOCK_KEY = 0x6D6F7463  # "motc"
+
+
+def _begin_serialized_pg(conn: Connection) -> None:
+    """Serialize the write transactions, as BEGIN IMMEDIATE does on SQLite.
+
+    With it no two counters can read the same "next" ticket, no two kiosks the same last number,
+    and event ids become visible in the order they were given (the change feed relies on it).
+    The lock is released by PostgreSQL at commit or rollback, or when the client disconnects.
+    """
+    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_WRITE_LOCK_KEY})")
+
+
 def _open_server_database(url: str) -> Database:
     write = sa.create_engine(url, pool_pre_ping=True)
     read = sa.create_engine(url, pool_pre_ping=True)
+    if write.dialect.name == "postgresql":
+        sa.event.listen(write, "begin", _begin_serialized_pg)
     try:
         with write.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
