@@ -1,8 +1,8 @@
-"""The queue engine: every use case is one write transaction that also appends its event row.
+"""The queue engine: ticket and counter use cases, each one write transaction with its event rows.
 
-Every use case is one transaction of shared.transactions.WriteSide: the write lock is held from
-its first statement, so reading "the next ticket" and claiming it can never interleave with another
-counter or kiosk.
+The transactions come from shared.transactions.WriteSide: the write lock is held from the first
+statement, so reading "the next ticket" and claiming it can never interleave with another counter
+or kiosk.
 
 Rules kept here:
 - numbering per service and business day, restarting by itself with the day;
