@@ -1,0 +1,43 @@
+"""The benchmark scripts keep working and keep their --json form (their figures go in README)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_engine_benchmark_prints_one_json_object_per_process_count() -> None:
+    run = subprocess.run(
+        [sys.executable, "bench/engine.py", "--json", "--processes", "1", "3", "--tickets", "60"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    results = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [r["processes"] for r in results] == [1, 3]
+    for result in results:
+        assert {"processes", "calls_per_s", "p50_ms", "p99_ms", "duplicates"} <= set(result)
+        assert result["duplicates"] == 0
+        assert result["tickets"] == 60
+        assert result["calls_per_s"] > 0
+
+
+def test_feed_benchmark_sees_every_event() -> None:
+    run = subprocess.run(
+        [sys.executable, "bench/feed.py", "--json", "--events", "20", "--rate", "100"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert (result["seen"], result["missed"]) == (20, 0)
