@@ -21,21 +21,25 @@ from zoneinfo import ZoneInfo
 
 from shared.admin import OfficeAdmin
 from shared.clock import SystemClock
-from shared.config import load_local_config
+from shared.config import PAPER_WIDTHS, PrinterConfig, load_local_config
 from shared.database import Database, open_database, resolve_url
 from shared.demo import seed_demo
 from shared.domain import (
     COUNTER_STATE_VI,
     TICKET_STATUS_VI,
     CallResult,
+    IssueResult,
     Outcome,
     StatusView,
     TicketView,
 )
 from shared.engine import QueueEngine
-from shared.errors import DatabaseError, MotcuaError
+from shared.errors import DatabaseError, InvalidInputError, MotcuaError
 from shared.logs import configure_logging
 from shared.numbering import load_zone
+from shared.printing import PrinterError
+from shared.printing.escpos_out import describe, make_printer, print_ticket
+from shared.printing.ticket import render_ticket
 from shared.queries import QueueQueries
 from shared.schema import require_current, upgrade
 
@@ -60,6 +64,7 @@ class _Context:
     engine: QueueEngine
     admin: OfficeAdmin
     queries: QueueQueries
+    printer: PrinterConfig
 
 
 def _to_jsonable(value: Any) -> Any:
@@ -277,6 +282,93 @@ def cmd_settings(ctx: _Context) -> int:
     return 0
 
 
+def _sample(ctx: _Context) -> IssueResult:
+    """The ticket the service's next citizen would get (nothing is issued)."""
+    a = ctx.args
+    ticket = ctx.queries.preview(a.service, a.priority)
+    ahead, wait = ctx.engine.estimate(a.service, a.priority is not None)
+    return IssueResult(ticket, ahead, wait)
+
+
+def cmd_ticket_preview(ctx: _Context) -> int:
+    a = ctx.args
+    sample = _sample(ctx)
+    image = render_ticket(
+        sample.ticket,
+        ctx.queries.settings(),
+        sample.people_ahead,
+        sample.predicted_wait_minutes,
+        a.width,
+    )
+    try:
+        image.save(a.out, format="PNG")
+    except OSError as exc:
+        raise InvalidInputError(
+            f"Không ghi được tệp {a.out}: {exc.strerror}", f"cannot write {a.out}: {exc.strerror}"
+        ) from exc
+    _emit(
+        a,
+        f"Đã ghi / wrote {a.out} ({image.width}x{image.height}, số / number "
+        f"{sample.ticket.display_number})",
+        {"out": str(a.out), "width": image.width, "height": image.height, "ticket": sample.ticket},
+    )
+    return 0
+
+
+def cmd_print_test(ctx: _Context) -> int:
+    a = ctx.args
+    if a.service is None:
+        services = ctx.queries.services()
+        if not services:
+            raise InvalidInputError(
+                "Chưa có thủ tục nào: hãy chạy 'motcua init'", "no services yet: run 'motcua init'"
+            )
+        a.service = services[0].code
+    config = ctx.printer
+    if a.printer is not None:
+        config = parse_printer_url(a.printer, config)
+    if a.width is not None:
+        config = dataclasses.replace(config, paper_width=a.width)
+    printer = make_printer(config)
+    name = describe(config)
+    if printer is None:
+        raise InvalidInputError(
+            "Chưa cấu hình máy in: dùng --printer tcp://HOST:PORT",
+            "no printer is configured: use --printer tcp://HOST:PORT",
+        )
+    print_ticket(printer, name, _sample(ctx), ctx.queries.settings(), config.paper_width)
+    _emit(a, f"Đã in phiếu thử / test ticket printed: {name}", {"printer": name, "ok": True})
+    return 0
+
+
+def parse_printer_url(url: str, base: PrinterConfig) -> PrinterConfig:
+    """tcp://HOST:PORT, usb://VENDOR:PRODUCT (hex), serial:///dev/ttyUSB0, file:///dev/usb/lp0."""
+    scheme, sep, rest = url.partition("://")
+    bad = InvalidInputError(
+        f"Địa chỉ máy in không hợp lệ: '{url}' (ví dụ tcp://192.168.1.50:9100)",
+        f"invalid printer address '{url}' (e.g. tcp://192.168.1.50:9100, usb://04b8:0202, "
+        "serial:///dev/ttyUSB0, file:///dev/usb/lp0)",
+    )
+    if not sep or not rest:
+        raise bad
+    try:
+        if scheme == "tcp":
+            host, _, port = rest.rpartition(":")
+            if not host or not 1 <= int(port) <= 65535:
+                raise bad
+            return dataclasses.replace(base, kind="network", host=host, port=int(port))
+        if scheme == "usb":
+            vendor, _, product = rest.partition(":")
+            return dataclasses.replace(
+                base, kind="usb", vendor_id=int(vendor, 16), product_id=int(product, 16)
+            )
+        if scheme in ("serial", "file"):
+            return dataclasses.replace(base, kind=scheme, device=rest)
+    except ValueError:
+        raise bad from None
+    raise bad
+
+
 # ---------------------------------------------------------------------- parser
 
 
@@ -378,11 +470,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("status", cmd_status, "waiting per service, counters and last calls")
 
+    _add_printing_commands(add)
+
     p = add("settings", cmd_settings, "show or change office-wide settings")
     p.add_argument("action", choices=["show", "set"])
     p.add_argument("key", nargs="?")
     p.add_argument("value", nargs="?")
     return parser
+
+
+def _add_printing_commands(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
+    p = add("ticket-preview", cmd_ticket_preview, "write the image a ticket would be printed as")
+    p.add_argument("service", help="service code")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.png")
+    p.add_argument("--width", type=int, choices=PAPER_WIDTHS, default=None)
+    p.add_argument("--priority", metavar="CATEGORY")
+
+    p = add("print-test", cmd_print_test, "print a test ticket (default: this PC's printer)")
+    p.add_argument("--printer", metavar="URL", help="tcp://HOST:PORT, usb://VID:PID, ...")
+    p.add_argument("--service", default=None, help="service code (default: the first one)")
+    p.add_argument("--priority", metavar="CATEGORY")
+    p.add_argument("--width", type=int, choices=PAPER_WIDTHS, default=None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -413,11 +521,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             require_current(db)
         clock = SystemClock()
         ctx = _Context(
-            args, db, QueueEngine(db, clock), OfficeAdmin(db, clock), QueueQueries(db, clock)
+            args,
+            db,
+            QueueEngine(db, clock),
+            OfficeAdmin(db, clock),
+            QueueQueries(db, clock),
+            local.printer,
         )
+        if args.command == "ticket-preview" and args.width is None:
+            args.width = local.printer.paper_width
         handler: Handler = args.handler
         return handler(ctx)
-    except DatabaseError as exc:
+    except (DatabaseError, PrinterError) as exc:
         sys.stderr.write(f"motcua: lỗi / error: {exc}\n")
         return EXIT_ENVIRONMENT
     except MotcuaError as exc:

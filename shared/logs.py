@@ -34,4 +34,5 @@ def configure_logging(*, verbose: bool = False, json_lines: bool = False) -> Non
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.INFO if json_lines else logging.WARNING)
+    # Without -v the CLI says what went wrong in its one-line error, nothing more.
+    root.setLevel(logging.DEBUG if verbose else logging.INFO if json_lines else logging.ERROR)

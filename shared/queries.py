@@ -22,7 +22,8 @@ from shared.domain import (
     TicketStatus,
     TicketView,
 )
-from shared.numbering import business_day, load_zone
+from shared.errors import NotFoundError
+from shared.numbering import NumberingFormat, business_day, load_zone
 from shared.settings import OfficeSettings
 from shared.tables import (
     OF,
@@ -142,6 +143,48 @@ class QueueQueries:
                 counters=tuple(counter_views(conn)),
                 last_calls=tuple(event_view(r) for r in calls),
             )
+
+    def preview(self, service_code: str, priority: str | None = None) -> TicketView:
+        """The ticket the next citizen of a service would get, without issuing it.
+
+        Used by `motcua ticket-preview` and `motcua print-test`; its token is "preview".
+        """
+        with self._db.read_tx() as conn:
+            now = self._clock.now()
+            today = self.today(conn)
+            row = conn.execute(sa.select(S).where(S.c.code == service_code.strip().upper())).first()
+            if row is None:
+                raise NotFoundError(
+                    f"Không có thủ tục '{service_code}'", f"unknown service '{service_code}'"
+                )
+            last = conn.execute(
+                sa.select(sa.func.max(T.c.sequence)).where(
+                    T.c.issued_service_id == row.id, T.c.business_day == today
+                )
+            ).scalar()
+            sequence = (last or 0) + 1
+            numbering = NumberingFormat(row.prefix, row.block_start, row.block_end)
+        return TicketView(
+            id=0,
+            display_number=numbering.display_number(sequence),
+            business_day=today,
+            sequence=sequence,
+            service_code=row.code,
+            service_name_vi=row.name_vi,
+            service_name_en=row.name_en,
+            priority_category=priority,
+            status=TicketStatus.WAITING,
+            counter_number=None,
+            target_counter_number=None,
+            officer_code=None,
+            issued_at=now,
+            called_at=None,
+            started_at=None,
+            finished_at=None,
+            call_count=0,
+            outcome=None,
+            token="preview",
+        )
 
     def ticket_by_token(self, token: str) -> TicketView | None:
         with self._db.read_tx() as conn:

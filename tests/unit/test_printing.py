@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import socket
 import struct
 import threading
@@ -16,6 +17,7 @@ import pytest
 import qrcode
 from PIL import Image, ImageFont
 
+from shared.cli import main as cli_main
 from shared.config import PrinterConfig
 from shared.domain import IssueResult, TicketStatus, TicketView
 from shared.errors import InvalidInputError
@@ -303,3 +305,62 @@ def test_kind_none_has_no_printer_and_image_is_not_an_escpos_printer() -> None:
     assert make_printer(PrinterConfig(kind="none")) is None
     with pytest.raises(InvalidInputError):
         make_printer(PrinterConfig(kind="image"))
+
+
+# --- the printing commands of the motcua CLI ----------------------------------------------------
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> str:
+    path = str(tmp_path / "office.db")
+    assert cli_main(["--db", path, "init", "--demo"]) == 0
+    return path
+
+
+def test_ticket_preview_writes_the_image_without_issuing_a_ticket(
+    demo_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli_main(["--db", demo_db, "issue", "XP"]) == 0
+    out = tmp_path / "preview.png"
+    args = ["--db", demo_db, "ticket-preview", "XP", "--out", str(out), "--width", "576"]
+    assert cli_main([*args, "--priority", "elderly"]) == 0
+    with Image.open(out) as image:
+        assert (image.mode, image.width) == ("1", 576)
+    assert "5002" in capsys.readouterr().out  # the next number, shown but not issued
+    assert cli_main(["--db", demo_db, "--json", "status"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert [s["waiting"] for s in status["services"] if s["service"]["code"] == "XP"] == [1]
+
+
+def test_print_test_sends_a_ticket_to_a_network_printer(
+    demo_db: str, loopback: Callable[..., LoopbackPrinter]
+) -> None:
+    printer = loopback(read_all)
+    assert (
+        cli_main(["--db", demo_db, "print-test", "--printer", f"tcp://127.0.0.1:{printer.port}"])
+        == 0
+    )
+    assert printer.done.wait(5)
+    data = bytes(printer.received)
+    assert b"\x1dv0" in data  # raster image
+    assert b"\x1d(k" in data and b"/t/preview" in data  # native QR with the lookup URL
+
+
+def test_print_test_on_an_unreachable_printer_says_so_in_one_line(
+    demo_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert cli_main(["--db", demo_db, "print-test", "--printer", f"tcp://127.0.0.1:{port}"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"127.0.0.1:{port}" in err
+
+
+@pytest.mark.parametrize("url", ["bogus", "tcp://127.0.0.1", "tcp://:9100", "usb://zz:01"])
+def test_print_test_refuses_a_malformed_printer_address(
+    demo_db: str, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli_main(["--db", demo_db, "print-test", "--printer", url]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and url in err
