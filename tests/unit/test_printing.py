@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import socket
 import struct
+import subprocess
 import threading
 import time
 import unicodedata
@@ -142,6 +143,17 @@ def test_the_printed_qr_code_is_the_code_of_the_ticket_url(width: int) -> None:
     assert len(found) == 1
     other = dataclasses.replace(TICKET, token="another-token")
     assert all(_find(image, _qr_bitmap(ticket_url(other, OFFICE), m)) is None for m in found)
+
+
+@pytest.mark.parametrize("width", [384, 576])
+def test_a_phone_reads_the_ticket_url_from_the_printed_qr_code(width: int, tmp_path: Path) -> None:
+    # zbarimg decodes it like a phone would (scripts/setup installs zbar-tools).
+    png = tmp_path / "ticket.png"
+    render_ticket(TICKET, OFFICE, 3, 12, width).save(png)
+    decoded = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True, check=True
+    )
+    assert decoded.stdout.strip() == URL
 
 
 def test_long_office_names_wrap_inside_the_paper() -> None:
