@@ -44,6 +44,7 @@ from shared.domain import (
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
 from shared.estimate import RECENT_SAMPLE, predicted_wait_minutes
 from shared.numbering import NumberingFormat, business_day, load_zone
+from shared.prepared import Prepared
 from shared.priority import Candidate, choose
 from shared.tables import (
     CS,
@@ -88,12 +89,14 @@ def _oldest(priority: bool) -> sa.Subquery:
 
 
 # The longest-waiting normal ticket and the longest-waiting priority ticket, in one round trip.
-_Q_CANDIDATES = sa.union_all(sa.select(_oldest(False)), sa.select(_oldest(True)))
+_Q_CANDIDATES = Prepared(sa.union_all(sa.select(_oldest(False)), sa.select(_oldest(True))))
 _Q_ACTIVE = sa.select(T).where(
     T.c.counter_id == sa.bindparam("counter_id"),
     T.c.status.in_([str(s) for s in ACTIVE_STATUSES]),
 )
-_Q_COUNTER_ACTIVE = (
+# A prepared statement holds no IN (...) list: "status is called or serving" is written out.
+_IS_ACTIVE = sa.or_(*(T.c.status == str(s) for s in ACTIVE_STATUSES))
+_Q_COUNTER_ACTIVE = Prepared(
     sa.select(
         C.c.id.label("counter_pk"),
         C.c.number.label("counter_number"),
@@ -104,27 +107,46 @@ _Q_COUNTER_ACTIVE = (
     .select_from(
         C.outerjoin(
             T,
-            sa.and_(T.c.counter_id == C.c.id, T.c.status.in_([str(s) for s in ACTIVE_STATUSES])),
+            sa.and_(T.c.counter_id == C.c.id, _IS_ACTIVE),
         )
     )
     .where(C.c.number == sa.bindparam("number"))
 )
 _Q_VIEW = ticket_select().where(T.c.id == sa.bindparam("ticket_id"))
-_Q_LAST_SEQUENCE = sa.select(sa.func.max(T.c.sequence)).where(
-    T.c.issued_service_id == sa.bindparam("service_id"), T.c.business_day == sa.bindparam("day")
+_Q_LAST_SEQUENCE = Prepared(
+    sa.select(sa.func.max(T.c.sequence)).where(
+        T.c.issued_service_id == sa.bindparam("service_id"),
+        T.c.business_day == sa.bindparam("day"),
+    )
 )
-_Q_ISSUE = T.insert().returning(*VIEW_RETURNING)
-_Q_LAST_CALLS = (
+_ISSUE_FIELDS = (
+    "business_day",
+    "issued_service_id",
+    "sequence",
+    "display_number",
+    "service_id",
+    "priority_category",
+    "status",
+    "issued_at",
+    "call_count",
+    "token",
+)
+_Q_ISSUE = Prepared(
+    T.insert()
+    .values({name: sa.bindparam(name, type_=T.c[name].type) for name in _ISSUE_FIELDS})
+    .returning(*VIEW_RETURNING)
+)
+_Q_LAST_CALLS = Prepared(
     sa.select(E.c.details)
     .where(E.c.kind == str(EventKind.TICKET_CALLED), E.c.business_day == sa.bindparam("day"))
     .order_by(E.c.id.desc())
     .limit(sa.bindparam("limit"))
 )
-_Q_CLAIM = (
+_Q_CLAIM = Prepared(
     T.update()
     .where(
         T.c.id == sa.bindparam("ticket_id"),
-        T.c.status.in_([str(TicketStatus.WAITING), str(TicketStatus.NO_SHOW)]),
+        sa.or_(T.c.status == str(TicketStatus.WAITING), T.c.status == str(TicketStatus.NO_SHOW)),
     )
     .values(
         status=str(TicketStatus.CALLED),
@@ -138,7 +160,7 @@ _Q_CLAIM = (
     )
     .returning(*VIEW_RETURNING)
 )
-_Q_FINISH = (
+_Q_FINISH = Prepared(
     T.update()
     .where(T.c.id == sa.bindparam("ticket_id"))
     .values(
@@ -165,7 +187,7 @@ class QueueEngine(WriteSide):
         self, conn: Connection, number: int
     ) -> tuple[CounterRow, AnyRow | None]:
         """A counter and the ticket it holds (called or being served), in one query."""
-        row = conn.execute(_Q_COUNTER_ACTIVE, {"number": number}).first()
+        row = _Q_COUNTER_ACTIVE.first(conn, {"number": number})
         if row is None:
             raise NotFoundError(f"Không có quầy số {number}", f"unknown counter {number}")
         counter = CounterRow(
@@ -222,9 +244,7 @@ class QueueEngine(WriteSide):
                     f"Thủ tục {service.name_vi} đang tạm ngừng nhận số",
                     f"service {service.code} ({service.name_en}) is closed",
                 )
-            issued = tx.conn.execute(
-                _Q_LAST_SEQUENCE, {"service_id": service.id, "day": tx.today}
-            ).scalar()
+            issued = _Q_LAST_SEQUENCE.scalar(tx.conn, {"service_id": service.id, "day": tx.today})
             sequence = (issued or 0) + 1
             numbering = NumberingFormat(service.prefix, service.block_start, service.block_end)
             cap = min(service.daily_cap or numbering.capacity, numbering.capacity)
@@ -233,8 +253,8 @@ class QueueEngine(WriteSide):
                     f"Thủ tục {service.name_vi} đã hết số trong ngày ({cap} số)",
                     f"service {service.code} reached its daily cap ({cap} tickets)",
                 )
-            row = tx.conn.execute(
-                _Q_ISSUE,
+            row = _Q_ISSUE.one(
+                tx.conn,
                 {
                     "business_day": tx.today,
                     "issued_service_id": service.id,
@@ -247,7 +267,7 @@ class QueueEngine(WriteSide):
                     "call_count": 0,
                     "token": token,
                 },
-            ).one()
+            )
             ticket_id = row.id
             self._event(
                 tx,
@@ -302,7 +322,7 @@ class QueueEngine(WriteSide):
 
     def _next_candidate(self, tx: Tx, counter: CounterRow) -> tuple[int | None, bool]:
         normal = priority = None
-        for row in tx.conn.execute(_Q_CANDIDATES, {"day": tx.today, "counter_id": counter.id}):
+        for row in _Q_CANDIDATES.rows(tx.conn, {"day": tx.today, "counter_id": counter.id}):
             if row.is_priority:
                 priority = Candidate(row.id, row.issued_at)
             else:
@@ -317,11 +337,9 @@ class QueueEngine(WriteSide):
 
     def _priority_streak(self, tx: Tx) -> int:
         """How many of today's latest calls took a priority ticket while a normal one waited."""
-        rows = tx.conn.execute(
-            _Q_LAST_CALLS, {"day": tx.today, "limit": tx.policy.interleave_n}
-        ).scalars()
+        rows = _Q_LAST_CALLS.rows(tx.conn, {"day": tx.today, "limit": tx.policy.interleave_n})
         streak = 0
-        for details in rows:
+        for (details,) in rows:
             if not details.get("over_normal"):
                 break
             streak += 1
@@ -335,15 +353,15 @@ class QueueEngine(WriteSide):
         officer_id: int | None,
         details: dict[str, Any],
     ) -> TicketView:
-        row = tx.conn.execute(
-            _Q_CLAIM,
+        row = _Q_CLAIM.one(  # the write lock is held: the row cannot have moved since it was read
+            tx.conn,
             {
                 "ticket_id": ticket_id,
                 "counter_id": counter.id,
                 "officer_id": officer_id,
                 "now": tx.now,
             },
-        ).one()  # the write lock is held: the row cannot have moved since it was read
+        )
         self._event(
             tx,
             EventKind.TICKET_CALLED,
@@ -490,9 +508,9 @@ class QueueEngine(WriteSide):
         officer_id: int | None,
         closed_by: str,
     ) -> TicketView:
-        finished = tx.conn.execute(
-            _Q_FINISH, {"ticket_id": row.id, "outcome": str(outcome), "now": tx.now}
-        ).one()
+        finished = _Q_FINISH.one(
+            tx.conn, {"ticket_id": row.id, "outcome": str(outcome), "now": tx.now}
+        )
         self._event(
             tx,
             EventKind.TICKET_FINISHED,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import shared.models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -29,8 +29,8 @@ CS = SQLModel.metadata.tables["counter_service"]
 OF = SQLModel.metadata.tables["officer"]
 ST = SQLModel.metadata.tables["setting"]
 
-# A result row of any shape (SQLAlchemy 2.1 types rows by their columns).
-AnyRow = Row[*tuple[Any, ...]]
+# A result row, read by column name: a SQLAlchemy Row or a prepared statement's named tuple.
+AnyRow = Any
 
 _TARGET = C.alias("target_counter")
 

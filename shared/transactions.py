@@ -31,25 +31,40 @@ from shared.domain import (
 )
 from shared.errors import NotFoundError, PermissionDeniedError
 from shared.numbering import business_day, load_zone
+from shared.prepared import Prepared
 from shared.settings import OfficeSettings
 from shared.tables import OF, ST, AnyRow, C, E, S, T
 
 log = logging.getLogger(__name__)
 
 _Q_SETTINGS = sa.select(ST.c.key, ST.c.value)
-_Q_SETTINGS_VERSION = sa.select(sa.func.max(E.c.id)).where(
-    E.c.kind == str(EventKind.SETTINGS_CHANGED)
+_Q_SETTINGS_VERSION = Prepared(
+    sa.select(sa.func.max(E.c.id)).where(E.c.kind == str(EventKind.SETTINGS_CHANGED))
 )
-_Q_EVENT = E.insert()
+_EVENT_FIELDS = (
+    "kind",
+    "at",
+    "business_day",
+    "ticket_id",
+    "counter_id",
+    "officer_id",
+    "service_id",
+    "details",
+)
+_Q_EVENT = Prepared(
+    E.insert().values({name: sa.bindparam(name, type_=E.c[name].type) for name in _EVENT_FIELDS})
+)
 # A service is named by its code (CT) or, from scripts, by its id; a code wins over an id.
-_Q_SERVICE = (
+_Q_SERVICE = Prepared(
     sa.select(S)
     .where(sa.or_(S.c.code == sa.bindparam("code"), S.c.id == sa.bindparam("id")))
     .order_by(sa.case((S.c.code == sa.bindparam("code"), 0), else_=1))
     .limit(1)
 )
-_Q_COUNTER = sa.select(C.c.id, C.c.number, C.c.state, C.c.officer_id).where(
-    C.c.number == sa.bindparam("number")
+_Q_COUNTER = Prepared(
+    sa.select(C.c.id, C.c.number, C.c.state, C.c.officer_id).where(
+        C.c.number == sa.bindparam("number")
+    )
 )
 
 
@@ -101,7 +116,7 @@ class WriteSide:
             yield tx
             if tx.events:
                 # One INSERT for all the event rows of the use case, in the order they happened.
-                conn.execute(_Q_EVENT, tx.events)
+                _Q_EVENT.many(conn, tx.events)
         # Once per day and process is enough (no ticket of an earlier day is issued later), but
         # only once it is committed: a refused action rolls the expiry back with it.
         self._expired_before = today
@@ -112,7 +127,7 @@ class WriteSide:
         Every change of the settings writes that event in its own transaction, so the id of the
         last one (an indexed lookup) tells whether the copy kept here is still current.
         """
-        version = conn.execute(_Q_SETTINGS_VERSION).scalar()
+        version = _Q_SETTINGS_VERSION.scalar(conn)
         if self._office is None or self._office[0] != version:
             rows = {r.key: r.value for r in conn.execute(_Q_SETTINGS)}
             office = settings_mod.from_rows(rows)
@@ -177,13 +192,13 @@ class WriteSide:
     def _service(self, conn: Connection, ref: str) -> AnyRow:
         ref = ref.strip()
         params = {"code": ref.upper(), "id": int(ref) if ref.isdigit() else -1}
-        row = conn.execute(_Q_SERVICE, params).first()
+        row = _Q_SERVICE.first(conn, params)
         if row is None:
             raise NotFoundError(f"Không có thủ tục '{ref}'", f"unknown service '{ref}'")
         return row
 
     def _counter(self, conn: Connection, number: int) -> CounterRow:
-        row = conn.execute(_Q_COUNTER, {"number": number}).first()
+        row = _Q_COUNTER.first(conn, {"number": number})
         if row is None:
             raise NotFoundError(f"Không có quầy số {number}", f"unknown counter {number}")
         return CounterRow(row.id, row.number, CounterState(row.state), row.officer_id)
