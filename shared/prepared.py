@@ -23,10 +23,10 @@ Processor = Callable[[Any], Any] | None
 class _Compiled:
     sql: str
     positional: tuple[str, ...] | None  # parameter order for qmark/format drivers
-    binds: dict[str, Processor]
+    binds: tuple[tuple[str, Callable[[Any], Any]], ...]  # only the parameters that need one
     defaults: dict[str, Any]  # the values written into the statement (status = 'waiting' ...)
     row_type: Any  # a namedtuple class, or None for statements without rows
-    results: tuple[Processor, ...]
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]  # only the columns that need one
 
 
 def _row_type(names: list[str]) -> Any:
@@ -51,21 +51,26 @@ class Prepared:
         compiled = self._statement.compile(dialect=dialect)  # type: ignore[attr-defined]
         if "POSTCOMPILE" in compiled.string:
             raise ValueError("a prepared statement cannot hold an IN (...) list")
-        binds: dict[str, Processor] = {}
+        binds: list[tuple[str, Callable[[Any], Any]]] = []
         defaults: dict[str, Any] = {}
         for bind, name in compiled.bind_names.items():
-            binds[name] = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                binds.append((name, process))
             defaults[name] = None if bind.required else bind.effective_value
         columns = list(getattr(self._statement, "exported_columns", ()))
         row_type: Any = None
-        results: tuple[Processor, ...] = ()
+        results: list[tuple[int, Callable[[Any], Any]]] = []
         if columns:
             row_type = _row_type([c.key for c in columns])
-            results = tuple(
-                c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
-            )
+            for index, column in enumerate(columns):
+                process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+                if process is not None:
+                    results.append((index, process))
         positional = tuple(compiled.positiontup) if compiled.positional else None
-        return _Compiled(compiled.string, positional, binds, defaults, row_type, results)
+        return _Compiled(
+            compiled.string, positional, tuple(binds), defaults, row_type, tuple(results)
+        )
 
     def _get(self, dialect: Dialect) -> _Compiled:
         found = self._by_dialect.get(dialect.name)
@@ -76,8 +81,8 @@ class Prepared:
     def _args(self, c: _Compiled, params: Mapping[str, Any]) -> Any:
         values = dict(c.defaults)
         values.update(params)
-        for name, process in c.binds.items():
-            if process is not None and values[name] is not None:
+        for name, process in c.binds:
+            if values[name] is not None:
                 values[name] = process(values[name])
         if c.positional is not None:
             return [values[name] for name in c.positional]
@@ -93,12 +98,11 @@ class Prepared:
                 return []
             out = []
             for raw in cursor.fetchall():
-                out.append(
-                    c.row_type._make(
-                        value if process is None or value is None else process(value)
-                        for process, value in zip(c.results, raw, strict=True)
-                    )
-                )
+                values = list(raw)
+                for index, process in c.results:
+                    if values[index] is not None:
+                        values[index] = process(values[index])
+                out.append(c.row_type._make(values))
             return out
         finally:
             cursor.close()
