@@ -11,10 +11,11 @@ import logging
 import os
 import random
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +124,9 @@ class Database:
     write: Engine
     read: Engine
     write_lock: FileLock | None = None
+    # Each thread keeps its write connections (one durable, one not) between transactions:
+    # checking one out of the pool for every transaction costs more than the transaction.
+    _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -141,21 +145,31 @@ class Database:
         if self.write_lock is not None:
             self.write_lock.acquire()
         try:
-            with self.write.connect() as conn:
-                relaxed = self.is_sqlite and not durable
-                if relaxed:
-                    _raw(conn).execute("PRAGMA synchronous = NORMAL")
-                try:
-                    with conn.begin():
-                        yield conn
-                finally:
-                    if relaxed:
-                        _raw(conn).execute("PRAGMA synchronous = FULL")
-        except sa.exc.OperationalError as exc:
-            raise _busy_or_broken(exc) from exc
+            conn = self._write_connection(durable)
+            try:
+                with conn.begin():
+                    yield conn
+            except sa.exc.OperationalError as exc:
+                self._drop_write_connection(durable)
+                raise _busy_or_broken(exc) from exc
         finally:
             if self.write_lock is not None:
                 self.write_lock.release()
+
+    def _write_connection(self, durable: bool) -> Connection:
+        connections: dict[bool, Connection] = self._local.__dict__.setdefault("connections", {})
+        conn = connections.get(durable)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self.write.connect()
+            if self.is_sqlite and not durable:
+                _raw(conn).execute("PRAGMA synchronous = NORMAL")
+            connections[durable] = conn
+        return conn
+
+    def _drop_write_connection(self, durable: bool) -> None:
+        conn = self._local.__dict__.get("connections", {}).pop(durable, None)
+        if conn is not None:
+            conn.close()
 
     @contextmanager
     def read_tx(self) -> Iterator[Connection]:
@@ -167,6 +181,10 @@ class Database:
             raise _busy_or_broken(exc) from exc
 
     def dispose(self) -> None:
+        """Close this thread's connections and the pools (other threads' kept ones close with
+        their thread)."""
+        for conn in self._local.__dict__.pop("connections", {}).values():
+            conn.close()
         self.write.dispose()
         self.read.dispose()
 
