@@ -48,7 +48,6 @@ from shared.prepared import Prepared
 from shared.priority import Candidate, choose
 from shared.tables import (
     CS,
-    VIEW_RETURNING,
     AnyRow,
     C,
     E,
@@ -134,7 +133,7 @@ _ISSUE_FIELDS = (
 _Q_ISSUE = Prepared(
     T.insert()
     .values({name: sa.bindparam(name, type_=T.c[name].type) for name in _ISSUE_FIELDS})
-    .returning(*VIEW_RETURNING)
+    .returning(*T.c)
 )
 _Q_LAST_CALLS = Prepared(
     sa.select(E.c.details)
@@ -158,7 +157,7 @@ _Q_CLAIM = Prepared(
         finished_at=None,
         call_count=T.c.call_count + 1,
     )
-    .returning(*VIEW_RETURNING)
+    .returning(*T.c)
 )
 _Q_FINISH = Prepared(
     T.update()
@@ -168,7 +167,7 @@ _Q_FINISH = Prepared(
         outcome=sa.bindparam("outcome"),
         finished_at=sa.bindparam("now", type_=T.c.finished_at.type),
     )
-    .returning(*VIEW_RETURNING)
+    .returning(*T.c)
 )
 
 
@@ -279,7 +278,7 @@ class QueueEngine(WriteSide):
         # The estimate is read after the commit: no need to hold the write lock for it.
         with self._db.read_tx() as conn:
             ahead, wait = _estimate(conn, tx.today, service.id, priority is not None, ticket_id)
-        return IssueResult(ticket_view(row), ahead, wait)
+        return IssueResult(self._row_view(tx, row), ahead, wait)
 
     def estimate(self, service_ref: str, priority: bool = False) -> tuple[int, int]:
         """People waiting ahead of a ticket issued now, and its predicted wait (kiosk tiles)."""
@@ -371,7 +370,7 @@ class QueueEngine(WriteSide):
             service_id=row.service_id,
             details={**details, "priority_category": row.priority_category},
         )
-        return ticket_view(row)
+        return self._row_view(tx, row)
 
     def call_ticket(
         self,
@@ -469,10 +468,7 @@ class QueueEngine(WriteSide):
             counter, active = self._counter_with_active(tx.conn, counter_number)
             row = self._require_active(counter, active, (TicketStatus.CALLED,))
             changed = tx.conn.execute(
-                T.update()
-                .where(T.c.id == row.id)
-                .values(**values(tx, row))
-                .returning(*VIEW_RETURNING)
+                T.update().where(T.c.id == row.id).values(**values(tx, row)).returning(*T.c)
             ).one()
             self._event(
                 tx,
@@ -483,7 +479,7 @@ class QueueEngine(WriteSide):
                 service_id=row.service_id,
                 details=details(row),
             )
-            return ticket_view(changed)
+            return self._row_view(tx, changed)
 
     def finish(self, counter_number: int, outcome: Outcome) -> TicketView:
         """Finish the counter's ticket with an outcome.
@@ -524,7 +520,7 @@ class QueueEngine(WriteSide):
                 "previous_status": row.status,
             },
         )
-        return ticket_view(finished)
+        return self._row_view(tx, finished)
 
     def transfer(
         self,

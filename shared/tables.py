@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -58,28 +59,51 @@ def ticket_select() -> sa.Select[Any]:
     )
 
 
-def _name_of(table: sa.Table, column: str, key: str, label: str) -> sa.Label[Any]:
-    # Written out as SQL: inside INSERT/UPDATE ... RETURNING, SQLAlchemy leaves every column name
-    # unqualified, also inside subqueries, which makes "id" ambiguous. This text is plain SQL that
-    # SQLite and PostgreSQL both accept.
-    alias = f"{label}_of"
-    sql = (
-        f"(SELECT {alias}.{column} FROM {table.name} AS {alias} WHERE {alias}.id = {T.name}.{key})"
+@dataclass(frozen=True, slots=True)
+class OfficeNames:
+    """What a TicketView shows of the office's configuration, keyed by id.
+
+    Kept by the write side between transactions and reloaded whenever a service_changed,
+    counter_changed or officer_changed event shows that it changed.
+    """
+
+    services: dict[int, tuple[str, str, str]]  # id -> (code, Vietnamese name, English name)
+    counters: dict[int, int]  # id -> counter number
+    officers: dict[int, str]  # id -> officer code
+
+
+def load_names(conn: Connection) -> OfficeNames:
+    return OfficeNames(
+        services={r.id: (r.code, r.name_vi, r.name_en) for r in conn.execute(sa.select(S))},
+        counters={r.id: r.number for r in conn.execute(sa.select(C.c.id, C.c.number))},
+        officers={r.id: r.code for r in conn.execute(sa.select(OF.c.id, OF.c.code))},
     )
-    return sa.literal_column(sql, table.c[column].type).label(label)
 
 
-# What an UPDATE or INSERT ... RETURNING gives back to build a TicketView without reading the ticket
-# again: the row itself plus the names a view shows, as scalar subqueries.
-VIEW_RETURNING: tuple[Any, ...] = (
-    *T.c,
-    _name_of(S, "code", "service_id", "service_code"),
-    _name_of(S, "name_vi", "service_id", "service_name_vi"),
-    _name_of(S, "name_en", "service_id", "service_name_en"),
-    _name_of(C, "number", "counter_id", "counter_number"),
-    _name_of(C, "number", "target_counter_id", "target_counter_number"),
-    _name_of(OF, "code", "officer_id", "officer_code"),
-)
+def named_ticket_view(row: AnyRow, names: OfficeNames) -> TicketView:
+    """A TicketView from a bare ticket row (e.g. from RETURNING) and the office's names."""
+    code, name_vi, name_en = names.services[row.service_id]
+    return TicketView(
+        id=row.id,
+        display_number=row.display_number,
+        business_day=row.business_day,
+        sequence=row.sequence,
+        service_code=code,
+        service_name_vi=name_vi,
+        service_name_en=name_en,
+        priority_category=row.priority_category,
+        status=TicketStatus(row.status),
+        counter_number=names.counters.get(row.counter_id),
+        target_counter_number=names.counters.get(row.target_counter_id),
+        officer_code=names.officers.get(row.officer_id),
+        issued_at=row.issued_at,
+        called_at=row.called_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        call_count=row.call_count,
+        outcome=Outcome(row.outcome) if row.outcome else None,
+        token=row.token,
+    )
 
 
 def ticket_view(row: AnyRow) -> TicketView:

@@ -28,18 +28,44 @@ from shared.domain import (
     EventKind,
     PriorityPolicy,
     TicketStatus,
+    TicketView,
 )
 from shared.errors import NotFoundError, PermissionDeniedError
 from shared.numbering import business_day, load_zone
 from shared.prepared import Prepared
 from shared.settings import OfficeSettings
-from shared.tables import OF, ST, AnyRow, C, E, S, T
+from shared.tables import (
+    OF,
+    ST,
+    AnyRow,
+    C,
+    E,
+    OfficeNames,
+    S,
+    T,
+    load_names,
+    named_ticket_view,
+)
 
 log = logging.getLogger(__name__)
 
 _Q_SETTINGS = sa.select(ST.c.key, ST.c.value)
-_Q_SETTINGS_VERSION = Prepared(
-    sa.select(sa.func.max(E.c.id)).where(E.c.kind == str(EventKind.SETTINGS_CHANGED))
+_CONFIG_KINDS = (
+    EventKind.SETTINGS_CHANGED,
+    EventKind.SERVICE_CHANGED,
+    EventKind.COUNTER_CHANGED,
+    EventKind.OFFICER_CHANGED,
+)
+_Q_CONFIG_VERSION = Prepared(
+    sa.select(
+        *(
+            sa.select(sa.func.max(E.c.id))
+            .where(E.c.kind == str(kind))
+            .scalar_subquery()
+            .label(str(kind))
+            for kind in _CONFIG_KINDS
+        )
+    )
 )
 _EVENT_FIELDS = (
     "kind",
@@ -76,7 +102,16 @@ class Tx:
     now: dt.datetime
     today: dt.date
     policy: PriorityPolicy
+    names: OfficeNames
     events: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _OfficeState:
+    version: tuple[int | None, ...]
+    settings: OfficeSettings
+    zone: ZoneInfo
+    names: OfficeNames
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +133,7 @@ class WriteSide:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
-        self._office: tuple[int | None, OfficeSettings, ZoneInfo] | None = None
+        self._office: _OfficeState | None = None
         self._expired_before: dt.date | None = None
 
     # ------------------------------------------------------------------ transactions
@@ -107,10 +142,10 @@ class WriteSide:
     def _tx(self, *, durable: bool = True) -> Iterator[Tx]:
         """One use case's transaction (see Database.write_tx for DURABLE)."""
         with self._db.write_tx(durable=durable) as conn:
-            office, zone = self._settings(conn)
+            state = self._office_state(conn)
             now = self._clock.now()
-            today = business_day(now, zone)
-            tx = Tx(conn, now, today, office.priority)
+            today = business_day(now, state.zone)
+            tx = Tx(conn, now, today, state.settings.priority, state.names)
             if today != self._expired_before:
                 self._expire_before(tx, today)
             yield tx
@@ -121,18 +156,24 @@ class WriteSide:
         # only once it is committed: a refused action rolls the expiry back with it.
         self._expired_before = today
 
-    def _settings(self, conn: Connection) -> tuple[OfficeSettings, ZoneInfo]:
-        """The office settings, read again only after a settings_changed event was written.
+    def _office_state(self, conn: Connection) -> _OfficeState:
+        """Settings and names of the office, read again only after they changed.
 
-        Every change of the settings writes that event in its own transaction, so the id of the
-        last one (an indexed lookup) tells whether the copy kept here is still current.
+        Every change of them writes a settings_changed, service_changed, counter_changed or
+        officer_changed event in its own transaction, so the ids of the last ones (four indexed
+        lookups in one statement) tell whether the copy kept here is still current.
         """
-        version = _Q_SETTINGS_VERSION.scalar(conn)
-        if self._office is None or self._office[0] != version:
+        version = tuple(_Q_CONFIG_VERSION.one(conn))
+        if self._office is None or self._office.version != version:
             rows = {r.key: r.value for r in conn.execute(_Q_SETTINGS)}
             office = settings_mod.from_rows(rows)
-            self._office = (version, office, load_zone(office.time_zone))
-        return self._office[1], self._office[2]
+            zone = load_zone(office.time_zone)
+            self._office = _OfficeState(version, office, zone, load_names(conn))
+        return self._office
+
+    def _row_view(self, tx: Tx, row: AnyRow) -> TicketView:
+        """A ticket row from RETURNING as the apps see it."""
+        return named_ticket_view(row, tx.names)
 
     def _event(
         self,
