@@ -103,16 +103,33 @@ class FileLock:
         """
         _lock(fd, _COUNTER_MUTEX)
         try:
-            os.lseek(fd, 0, os.SEEK_SET)
-            data = os.read(fd, 8)
+            data = _read_at_start(fd)
             turn = int(struct.unpack("<Q", data)[0]) if len(data) == 8 else 0
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.write(fd, struct.pack("<Q", (turn + 1) % (1 << 63)))
+            _write_at_start(fd, struct.pack("<Q", (turn + 1) % (1 << 63)))
             slot = _FIRST_SLOT + turn % _SLOTS
             _lock(fd, slot)
             return slot, _FIRST_SLOT + (turn - 1) % _SLOTS
         finally:
             _unlock(fd, _COUNTER_MUTEX)
+
+
+if hasattr(os, "pread"):
+
+    def _read_at_start(fd: int) -> bytes:
+        return os.pread(fd, 8, 0)
+
+    def _write_at_start(fd: int, data: bytes) -> None:
+        os.pwrite(fd, data, 0)
+
+else:  # pragma: no cover - Windows has no pread/pwrite
+
+    def _read_at_start(fd: int) -> bytes:
+        os.lseek(fd, 0, os.SEEK_SET)
+        return os.read(fd, 8)
+
+    def _write_at_start(fd: int, data: bytes) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, data)
 
 
 if sys.platform == "win32":  # pragma: no cover - runs on the offices' Windows PCs
