@@ -226,7 +226,9 @@ def open_database(url: str, *, create: bool = False) -> Database:
         if not path.exists():
             # Created readable by its owner only: it holds PIN hashes and the day's log.
             path.touch(mode=0o600)
-    write = sa.create_engine(url)
+    # Every thread that writes keeps one write connection (see Database.write_tx): no upper bound,
+    # so an app with many worker threads never waits for a free connection.
+    write = sa.create_engine(url, max_overflow=-1)
     read = sa.create_engine(url)
     sa.event.listen(write, "connect", _on_write_connect)
     sa.event.listen(write, "begin", _begin_immediate)
