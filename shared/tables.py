@@ -82,7 +82,34 @@ def load_names(conn: Connection) -> OfficeNames:
 
 def named_ticket_view(row: AnyRow, names: OfficeNames) -> TicketView:
     """A TicketView from a bare ticket row (e.g. from RETURNING) and the office's names."""
-    code, name_vi, name_en = names.services[row.service_id]
+    return _ticket_view(
+        row,
+        names.services[row.service_id],
+        names.counters.get(row.counter_id),
+        names.counters.get(row.target_counter_id),
+        names.officers.get(row.officer_id),
+    )
+
+
+def ticket_view(row: AnyRow) -> TicketView:
+    """A TicketView from a row of ticket_select()."""
+    return _ticket_view(
+        row,
+        (row.service_code, row.service_name_vi, row.service_name_en),
+        row.counter_number,
+        row.target_counter_number,
+        row.officer_code,
+    )
+
+
+def _ticket_view(
+    row: AnyRow,
+    service: tuple[str, str, str],
+    counter_number: int | None,
+    target_counter_number: int | None,
+    officer_code: str | None,
+) -> TicketView:
+    code, name_vi, name_en = service
     return TicketView(
         id=row.id,
         display_number=row.display_number,
@@ -93,33 +120,9 @@ def named_ticket_view(row: AnyRow, names: OfficeNames) -> TicketView:
         service_name_en=name_en,
         priority_category=row.priority_category,
         status=TicketStatus(row.status),
-        counter_number=names.counters.get(row.counter_id),
-        target_counter_number=names.counters.get(row.target_counter_id),
-        officer_code=names.officers.get(row.officer_id),
-        issued_at=row.issued_at,
-        called_at=row.called_at,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        call_count=row.call_count,
-        outcome=Outcome(row.outcome) if row.outcome else None,
-        token=row.token,
-    )
-
-
-def ticket_view(row: AnyRow) -> TicketView:
-    return TicketView(
-        id=row.id,
-        display_number=row.display_number,
-        business_day=row.business_day,
-        sequence=row.sequence,
-        service_code=row.service_code,
-        service_name_vi=row.service_name_vi,
-        service_name_en=row.service_name_en,
-        priority_category=row.priority_category,
-        status=TicketStatus(row.status),
-        counter_number=row.counter_number,
-        target_counter_number=row.target_counter_number,
-        officer_code=row.officer_code,
+        counter_number=counter_number,
+        target_counter_number=target_counter_number,
+        officer_code=officer_code,
         issued_at=row.issued_at,
         called_at=row.called_at,
         started_at=row.started_at,
