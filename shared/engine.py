@@ -89,10 +89,6 @@ def _oldest(priority: bool) -> sa.Subquery:
 
 # The longest-waiting normal ticket and the longest-waiting priority ticket, in one round trip.
 _Q_CANDIDATES = Prepared(sa.union_all(sa.select(_oldest(False)), sa.select(_oldest(True))))
-_Q_ACTIVE = sa.select(T).where(
-    T.c.counter_id == sa.bindparam("counter_id"),
-    T.c.status.in_([str(s) for s in ACTIVE_STATUSES]),
-)
 # A prepared statement holds no IN (...) list: "status is called or serving" is written out.
 _IS_ACTIVE = sa.or_(*(T.c.status == str(s) for s in ACTIVE_STATUSES))
 _Q_COUNTER_ACTIVE = Prepared(
@@ -111,7 +107,6 @@ _Q_COUNTER_ACTIVE = Prepared(
     )
     .where(C.c.number == sa.bindparam("number"))
 )
-_Q_VIEW = ticket_select().where(T.c.id == sa.bindparam("ticket_id"))
 _Q_LAST_SEQUENCE = Prepared(
     sa.select(sa.func.max(T.c.sequence)).where(
         T.c.issued_service_id == sa.bindparam("service_id"),
@@ -179,9 +174,6 @@ class QueueEngine(WriteSide):
         clock: where the time comes from.
     """
 
-    def _active(self, conn: Connection, counter_id: int) -> AnyRow | None:
-        return conn.execute(_Q_ACTIVE, {"counter_id": counter_id}).first()
-
     def _counter_with_active(
         self, conn: Connection, number: int
     ) -> tuple[CounterRow, AnyRow | None]:
@@ -221,9 +213,6 @@ class QueueEngine(WriteSide):
                 f"Quầy {counter.number} đang tạm dừng: hãy tiếp tục trước",
                 f"counter {counter.number} is paused: resume it first",
             )
-
-    def _view(self, conn: Connection, ticket_id: int) -> TicketView:
-        return ticket_view(conn.execute(_Q_VIEW, {"ticket_id": ticket_id}).one())
 
     # ------------------------------------------------------------------ issuing
 
@@ -570,7 +559,9 @@ class QueueEngine(WriteSide):
                     )
                 values["target_counter_id"] = target.id
                 details |= {"to_counter": target.number}
-            conn.execute(T.update().where(T.c.id == row.id).values(**values))
+            moved = conn.execute(
+                T.update().where(T.c.id == row.id).values(**values).returning(*T.c)
+            ).one()
             self._event(
                 tx,
                 EventKind.TICKET_TRANSFERRED,
@@ -580,7 +571,7 @@ class QueueEngine(WriteSide):
                 service_id=values.get("service_id", row.service_id),
                 details=details,
             )
-            return self._view(conn, row.id)
+            return self._row_view(tx, moved)
 
     def cancel(
         self, display_number: str, reason: str, *, officer_code: str | None = None
@@ -596,13 +587,11 @@ class QueueEngine(WriteSide):
                     f"ticket {ticket.display_number} is already closed ({ticket.status})",
                 )
             officer_id = self._officer_id(tx.conn, officer_code, None)
-            tx.conn.execute(
+            row = tx.conn.execute(
                 T.update()
                 .where(T.c.id == ticket.id)
                 .values(status=str(TicketStatus.CANCELLED), finished_at=tx.now)
-            )
-            row = tx.conn.execute(
-                sa.select(T.c.counter_id, T.c.service_id).where(T.c.id == ticket.id)
+                .returning(*T.c)
             ).one()
             self._event(
                 tx,
@@ -613,7 +602,7 @@ class QueueEngine(WriteSide):
                 service_id=row.service_id,
                 details={"reason": reason.strip(), "previous_status": str(ticket.status)},
             )
-            return self._view(tx.conn, ticket.id)
+            return self._row_view(tx, row)
 
     # ------------------------------------------------------------------ counters
 
@@ -639,9 +628,9 @@ class QueueEngine(WriteSide):
         if not reason.strip():
             raise InvalidInputError("Tạm dừng cần ghi lý do", "pausing needs a reason")
         with self._tx() as tx:
-            counter = self._counter(tx.conn, counter_number)
+            counter, active = self._counter_with_active(tx.conn, counter_number)
             self._require_open(counter)
-            self._require_idle(tx.conn, counter, "tạm dừng", "pause")
+            self._require_idle(counter, active, "tạm dừng", "pause")
             self._set_counter(
                 tx,
                 counter,
@@ -674,12 +663,12 @@ class QueueEngine(WriteSide):
         """Close a counter. Tickets that were transferred to it and still wait go back to the
         queue of their service (keeping their place), each with a ticket_transferred event."""
         with self._tx() as tx:
-            counter = self._counter(tx.conn, counter_number)
+            counter, active = self._counter_with_active(tx.conn, counter_number)
             if counter.state is CounterState.CLOSED:
                 raise ConflictError(
                     f"Quầy {counter_number} đã đóng", f"counter {counter_number} is already closed"
                 )
-            self._require_idle(tx.conn, counter, "đóng quầy", "close")
+            self._require_idle(counter, active, "đóng quầy", "close")
             stranded = tx.conn.execute(
                 T.update()
                 .where(
@@ -709,9 +698,8 @@ class QueueEngine(WriteSide):
             return self._counter_view(tx.conn, counter.id)
 
     def _require_idle(
-        self, conn: Connection, counter: CounterRow, verb_vi: str, verb_en: str
+        self, counter: CounterRow, active: AnyRow | None, verb_vi: str, verb_en: str
     ) -> None:
-        active = self._active(conn, counter.id)
         if active is not None:
             raise ConflictError(
                 f"Quầy {counter.number} còn số {active.display_number}: kết thúc hoặc chuyển "

@@ -126,9 +126,6 @@ class QueueQueries:
             services = []
             for row in conn.execute(sa.select(S).order_by(S.c.sort_order, S.c.id)):
                 count, oldest = waiting.get(row.id, (0, None))
-                if oldest is not None:
-                    # min() over a TypeDecorator column comes back without the decorator.
-                    oldest = _as_utc(oldest)
                 longest = 0 if oldest is None else max(0, int((now - oldest).total_seconds()))
                 services.append(ServiceQueueView(service_view(row), count, longest))
             calls = conn.execute(
@@ -199,10 +196,3 @@ class QueueQueries:
     def events_after(self, last_id: int, limit: int = 500) -> list[EventView]:
         with self._db.read_tx() as conn:
             return events_after(conn, last_id, limit)
-
-
-def _as_utc(value: Any) -> dt.datetime:
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    assert isinstance(value, dt.datetime)
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value

@@ -148,13 +148,6 @@ def service_view(row: AnyRow) -> ServiceView:
     )
 
 
-def service_filter(conn: Connection, counter_id: int) -> list[int]:
-    """The services a counter is limited to; empty means every service."""
-    return list(
-        conn.execute(sa.select(CS.c.service_id).where(CS.c.counter_id == counter_id)).scalars()
-    )
-
-
 def counter_views(conn: Connection, counter_id: int | None = None) -> list[CounterView]:
     """Counters with their officer, filter and active ticket (one counter or all of them)."""
     query = sa.select(C, OF.c.code.label("officer_code")).outerjoin(OF, OF.c.id == C.c.officer_id)
