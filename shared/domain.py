@@ -93,6 +93,16 @@ class EventKind(StrEnum):
     COUNTER_CHANGED = "counter_changed"
     OFFICER_CHANGED = "officer_changed"
     SETTINGS_CHANGED = "settings_changed"
+    # Sessions at counters (shared.sessions).
+    OFFICER_LOGGED_IN = "officer_logged_in"
+    OFFICER_LOGGED_OUT = "officer_logged_out"
+    OFFICER_LOCKED_OUT = "officer_locked_out"
+    OFFICER_UNLOCKED = "officer_unlocked"
+    COUNTER_RELEASED = "counter_released"
+    # The kiosk's printer: a fault, its end, and a ticket printed again (never a new ticket).
+    PRINTER_FAULT = "printer_fault"
+    PRINTER_RESTORED = "printer_restored"
+    TICKET_REPRINTED = "ticket_reprinted"
 
 
 @dataclass(frozen=True, slots=True)

@@ -277,6 +277,46 @@ class QueueEngine(WriteSide):
             today = business_day(self._clock.now(), zone)
             return _estimate(conn, today, service.id, priority, None)
 
+    # ------------------------------------------------------------------ the kiosk's printer
+
+    def record_printer_fault(self, kiosk: str, detail: str, ticket_id: int | None = None) -> None:
+        """A kiosk could not print (the ticket, if any, stays issued and valid)."""
+        with self._tx(durable=False) as tx:
+            service_id = None
+            if ticket_id is not None:
+                service_id = self._ticket_row(tx.conn, ticket_id).service_id
+            self._event(
+                tx,
+                EventKind.PRINTER_FAULT,
+                ticket_id=ticket_id,
+                service_id=service_id,
+                details={"kiosk": kiosk, "detail": detail[:300]},
+            )
+
+    def record_printer_restored(self, kiosk: str) -> None:
+        """A kiosk's printer printed again after a fault."""
+        with self._tx(durable=False) as tx:
+            self._event(tx, EventKind.PRINTER_RESTORED, details={"kiosk": kiosk})
+
+    def reprint(self, ticket_id: int, kiosk: str) -> TicketView:
+        """Record that a ticket is printed again and return it: the same ticket, never a new one."""
+        with self._tx(durable=False) as tx:
+            row = self._ticket_row(tx.conn, ticket_id)
+            self._event(
+                tx,
+                EventKind.TICKET_REPRINTED,
+                ticket_id=row.id,
+                service_id=row.service_id,
+                details={"kiosk": kiosk},
+            )
+            return self._row_view(tx, row)
+
+    def _ticket_row(self, conn: Connection, ticket_id: int) -> AnyRow:
+        row = conn.execute(sa.select(T).where(T.c.id == ticket_id)).first()
+        if row is None:
+            raise NotFoundError(f"Không có phiếu số {ticket_id}", f"unknown ticket id {ticket_id}")
+        return row
+
     # ------------------------------------------------------------------ calling
 
     def call_next(
