@@ -20,8 +20,8 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from shared.admin import OfficeAdmin
-from shared.clock import SystemClock
-from shared.config import PAPER_WIDTHS, PrinterConfig, load_local_config
+from shared.clock import Clock, SystemClock
+from shared.config import PAPER_WIDTHS, LocalConfig, PrinterConfig, load_local_config
 from shared.database import Database, open_database, resolve_url
 from shared.demo import seed_demo
 from shared.domain import (
@@ -58,13 +58,38 @@ class _Parser(argparse.ArgumentParser):
 
 
 @dataclasses.dataclass
-class _Context:
+class AppContext:
+    """What every command gets: its arguments, the open database and the use cases on it."""
+
     args: argparse.Namespace
     db: Database
+    clock: Clock
     engine: QueueEngine
     admin: OfficeAdmin
     queries: QueueQueries
-    printer: PrinterConfig
+    local: LocalConfig
+
+    @property
+    def printer(self) -> PrinterConfig:
+        return self.local.printer
+
+
+
+@dataclasses.dataclass(frozen=True)
+class AppCommand:
+    """A subcommand that opens a window (kiosk, counter...), added by the composition root.
+
+    Attributes:
+        name: the subcommand, e.g. "kiosk".
+        help: one line for `motcua --help`.
+        configure: adds the command's own options to its parser.
+        run: runs the app with the open database; returns the exit code.
+    """
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[AppContext], int]
 
 
 def _to_jsonable(value: Any) -> Any:
@@ -96,7 +121,7 @@ def _local_time(value: dt.datetime | None, zone: ZoneInfo) -> str:
 # ---------------------------------------------------------------------- commands
 
 
-def cmd_init(ctx: _Context) -> int:
+def cmd_init(ctx: AppContext) -> int:
     before, after = upgrade(ctx.db)
     seeded = False
     if ctx.args.demo:
@@ -116,7 +141,7 @@ def cmd_init(ctx: _Context) -> int:
     return 0
 
 
-def cmd_issue(ctx: _Context) -> int:
+def cmd_issue(ctx: AppContext) -> int:
     result = ctx.engine.issue_ticket(ctx.args.service, ctx.args.priority)
     t = result.ticket
     log.info("ticket_issued", extra={"event": "ticket_issued", "ticket": t.display_number})
@@ -130,7 +155,7 @@ def cmd_issue(ctx: _Context) -> int:
     return 0
 
 
-def _print_call(ctx: _Context, result: CallResult) -> int:
+def _print_call(ctx: AppContext, result: CallResult) -> int:
     payload = {
         "counter": result.counter_number,
         "ticket": result.ticket,
@@ -152,7 +177,7 @@ def _print_call(ctx: _Context, result: CallResult) -> int:
     return 0
 
 
-def cmd_call(ctx: _Context) -> int:
+def cmd_call(ctx: AppContext) -> int:
     a = ctx.args
     if a.ticket is not None:
         if not a.reason:
@@ -165,30 +190,30 @@ def cmd_call(ctx: _Context) -> int:
     return _print_call(ctx, ctx.engine.call_next(a.counter, officer_code=a.officer))
 
 
-def _print_ticket(ctx: _Context, verb: str, ticket: TicketView) -> int:
+def _print_ticket(ctx: AppContext, verb: str, ticket: TicketView) -> int:
     where = f" (quầy / counter {ticket.counter_number})" if ticket.counter_number else ""
     _emit(ctx.args, f"{verb}: {ticket.display_number}{where}", {"ticket": ticket})
     return 0
 
 
-def cmd_recall(ctx: _Context) -> int:
+def cmd_recall(ctx: AppContext) -> int:
     return _print_ticket(ctx, "Gọi lại / recalled", ctx.engine.recall(ctx.args.counter))
 
 
-def cmd_no_show(ctx: _Context) -> int:
+def cmd_no_show(ctx: AppContext) -> int:
     return _print_ticket(ctx, "Vắng mặt / no-show", ctx.engine.no_show(ctx.args.counter))
 
 
-def cmd_start(ctx: _Context) -> int:
+def cmd_start(ctx: AppContext) -> int:
     return _print_ticket(ctx, "Bắt đầu phục vụ / serving", ctx.engine.start(ctx.args.counter))
 
 
-def cmd_finish(ctx: _Context) -> int:
+def cmd_finish(ctx: AppContext) -> int:
     ticket = ctx.engine.finish(ctx.args.counter, Outcome(ctx.args.outcome))
     return _print_ticket(ctx, "Đã kết thúc / finished", ticket)
 
 
-def cmd_transfer(ctx: _Context) -> int:
+def cmd_transfer(ctx: AppContext) -> int:
     a = ctx.args
     ticket = ctx.engine.transfer(
         a.counter, to_service=a.to, to_counter=a.to_counter, reason=a.reason
@@ -202,12 +227,12 @@ def cmd_transfer(ctx: _Context) -> int:
     return 0
 
 
-def cmd_cancel(ctx: _Context) -> int:
+def cmd_cancel(ctx: AppContext) -> int:
     ticket = ctx.engine.cancel(ctx.args.ticket, ctx.args.reason, officer_code=ctx.args.officer)
     return _print_ticket(ctx, "Đã hủy / cancelled", ticket)
 
 
-def cmd_counter(ctx: _Context) -> int:
+def cmd_counter(ctx: AppContext) -> int:
     a = ctx.args
     if a.action == "open":
         view = ctx.engine.open_counter(a.number, officer_code=a.officer)
@@ -225,13 +250,13 @@ def cmd_counter(ctx: _Context) -> int:
     return 0
 
 
-def cmd_end_day(ctx: _Context) -> int:
+def cmd_end_day(ctx: AppContext) -> int:
     closed = ctx.engine.end_day(include_today=ctx.args.today)
     _emit(ctx.args, f"Đã đóng / expired {closed} số / tickets", {"expired": closed})
     return 0
 
 
-def cmd_status(ctx: _Context) -> int:
+def cmd_status(ctx: AppContext) -> int:
     status = ctx.queries.status()
     zone = load_zone(ctx.queries.settings().time_zone)
     _emit(ctx.args, _status_text(status, zone), status)
@@ -267,7 +292,7 @@ def _status_text(status: StatusView, zone: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-def cmd_settings(ctx: _Context) -> int:
+def cmd_settings(ctx: AppContext) -> int:
     a = ctx.args
     if a.action == "set":
         try:
@@ -282,7 +307,7 @@ def cmd_settings(ctx: _Context) -> int:
     return 0
 
 
-def _sample(ctx: _Context) -> IssueResult:
+def _sample(ctx: AppContext) -> IssueResult:
     """The ticket the service's next citizen would get (nothing is issued)."""
     a = ctx.args
     ticket = ctx.queries.preview(a.service, a.priority)
@@ -290,7 +315,7 @@ def _sample(ctx: _Context) -> IssueResult:
     return IssueResult(ticket, ahead, wait)
 
 
-def cmd_ticket_preview(ctx: _Context) -> int:
+def cmd_ticket_preview(ctx: AppContext) -> int:
     a = ctx.args
     sample = _sample(ctx)
     image = render_ticket(
@@ -315,7 +340,7 @@ def cmd_ticket_preview(ctx: _Context) -> int:
     return 0
 
 
-def cmd_print_test(ctx: _Context) -> int:
+def cmd_print_test(ctx: AppContext) -> int:
     a = ctx.args
     if a.service is None:
         services = ctx.queries.services()
@@ -400,10 +425,10 @@ def _counter_number(text: str) -> int:
     return number
 
 
-Handler = Callable[[_Context], int]
+Handler = Callable[[AppContext], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
     common = _common()
     parser = _Parser(
         prog="motcua",
@@ -476,6 +501,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["show", "set"])
     p.add_argument("key", nargs="?")
     p.add_argument("value", nargs="?")
+
+    for app in apps:
+        app.configure(add(app.name, app.run, app.help))
     return parser
 
 
@@ -493,8 +521,9 @@ def _add_printing_commands(add: Callable[[str, Handler, str], argparse.ArgumentP
     p.add_argument("--width", type=int, choices=PAPER_WIDTHS, default=None)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, apps: Sequence[AppCommand] = ()) -> int:
+    """Run one command. APPS are the window commands (see motcua.cli); shared/ knows none."""
+    parser = build_parser(apps)
     args = parser.parse_args(argv)
     for name, default in (
         ("db", None),
@@ -520,13 +549,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command != "init":
             require_current(db)
         clock = SystemClock()
-        ctx = _Context(
+        ctx = AppContext(
             args,
             db,
+            clock,
             QueueEngine(db, clock),
             OfficeAdmin(db, clock),
             QueueQueries(db, clock),
-            local.printer,
+            local,
         )
         if args.command == "ticket-preview" and args.width is None:
             args.width = local.printer.paper_width
