@@ -266,7 +266,7 @@ class QueueEngine(WriteSide):
             )
         # The estimate is read after the commit: no need to hold the write lock for it.
         with self._db.read_tx() as conn:
-            ahead, wait = _estimate(conn, tx.today, service.id, priority is not None, ticket_id)
+            ahead, wait = estimate_in_tx(conn, tx.today, service.id, priority is not None, ticket_id)
         return IssueResult(self._row_view(tx, row), ahead, wait)
 
     def estimate(self, service_ref: str, priority: bool = False) -> tuple[int, int]:
@@ -275,7 +275,7 @@ class QueueEngine(WriteSide):
             service = self._service(conn, service_ref)
             zone = load_zone(load_settings(conn).time_zone)
             today = business_day(self._clock.now(), zone)
-            return _estimate(conn, today, service.id, priority, None)
+            return estimate_in_tx(conn, today, service.id, priority, None)
 
     # ------------------------------------------------------------------ the kiosk's printer
 
@@ -792,7 +792,7 @@ class QueueEngine(WriteSide):
             return self._expire_rows(tx, rows, "office_closed")
 
 
-def _estimate(
+def estimate_in_tx(
     conn: Connection, today: dt.date, service_id: int, is_priority: bool, before_id: int | None
 ) -> tuple[int, int]:
     """People ahead of a ticket of SERVICE_ID and its predicted wait in minutes."""

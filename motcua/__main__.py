@@ -1,0 +1,5 @@
+"""`python -m motcua`."""
+
+from motcua.cli import main
+
+raise SystemExit(main())
