@@ -21,7 +21,7 @@ def _kiosk_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_kiosk(ctx: AppContext) -> int:
-    from kiosk.app import run
+    from kiosk.app import run  # noqa: PLC0415 - Qt loads only when a window opens
 
     return run(ctx)
 

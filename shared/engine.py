@@ -266,7 +266,8 @@ class QueueEngine(WriteSide):
             )
         # The estimate is read after the commit: no need to hold the write lock for it.
         with self._db.read_tx() as conn:
-            ahead, wait = estimate_in_tx(conn, tx.today, service.id, priority is not None, ticket_id)
+            is_priority = priority is not None
+            ahead, wait = estimate_in_tx(conn, tx.today, service.id, is_priority, ticket_id)
         return IssueResult(self._row_view(tx, row), ahead, wait)
 
     def estimate(self, service_ref: str, priority: bool = False) -> tuple[int, int]:

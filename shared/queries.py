@@ -6,6 +6,7 @@ Every query runs on the read engine, so it never takes the write lock and never 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Connection
 from shared.clock import Clock
 from shared.database import Database
 from shared.domain import (
+    CounterView,
     EventKind,
     EventView,
     ServiceQueueView,
@@ -109,25 +111,8 @@ class QueueQueries:
 
     def status(self, last_calls: int = 10) -> StatusView:
         with self._db.read_tx() as conn:
-            now = self._clock.now()
             today = self.today(conn)
-            waiting = {
-                r.service_id: (r.waiting, r.oldest)
-                for r in conn.execute(
-                    sa.select(
-                        T.c.service_id,
-                        sa.func.count().label("waiting"),
-                        sa.func.min(T.c.issued_at).label("oldest"),
-                    )
-                    .where(T.c.status == str(TicketStatus.WAITING), T.c.business_day == today)
-                    .group_by(T.c.service_id)
-                )
-            }
-            services = []
-            for row in conn.execute(sa.select(S).order_by(S.c.sort_order, S.c.id)):
-                count, oldest = waiting.get(row.id, (0, None))
-                longest = 0 if oldest is None else max(0, int((now - oldest).total_seconds()))
-                services.append(ServiceQueueView(service_view(row), count, longest))
+            services = _service_queues(conn, self._clock.now(), today)
             calls = conn.execute(
                 event_select()
                 .where(E.c.kind.in_(CALL_KINDS), E.c.business_day == today)
@@ -136,7 +121,7 @@ class QueueQueries:
             )
             return StatusView(
                 business_day=today,
-                services=tuple(services),
+                services=services,
                 counters=tuple(counter_views(conn)),
                 last_calls=tuple(event_view(r) for r in calls),
             )
@@ -196,3 +181,83 @@ class QueueQueries:
     def events_after(self, last_id: int, limit: int = 500) -> list[EventView]:
         with self._db.read_tx() as conn:
             return events_after(conn, last_id, limit)
+
+    def counters(self) -> list[CounterView]:
+        """Every counter with its state, officer, service filter and active ticket."""
+        with self._db.read_tx() as conn:
+            return counter_views(conn)
+
+    def counter(self, number: int) -> CounterView:
+        with self._db.read_tx() as conn:
+            counter_id = conn.execute(sa.select(C.c.id).where(C.c.number == number)).scalar()
+            if counter_id is None:
+                raise NotFoundError(f"Không có quầy số {number}", f"unknown counter {number}")
+            return counter_views(conn, counter_id)[0]
+
+    def counter_queue(self, counter_number: int) -> CounterQueueView:
+        """What a counter's queue panel shows, read in one snapshot (see CounterQueueView)."""
+        with self._db.read_tx() as conn:
+            now = self._clock.now()
+            today = self.today(conn)
+            counter_id = conn.execute(
+                sa.select(C.c.id).where(C.c.number == counter_number)
+            ).scalar()
+            if counter_id is None:
+                raise NotFoundError(
+                    f"Không có quầy số {counter_number}", f"unknown counter {counter_number}"
+                )
+            transferred_here = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(T)
+                .where(
+                    T.c.status == str(TicketStatus.WAITING),
+                    T.c.business_day == today,
+                    T.c.target_counter_id == counter_id,
+                )
+            ).scalar_one()
+            return CounterQueueView(
+                at=now,
+                services=_service_queues(conn, now, today),
+                counter=counter_views(conn, counter_id)[0],
+                transferred_here=int(transferred_here),
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class CounterQueueView:
+    """The office queue as one counter sees it.
+
+    Attributes:
+        at: when it was read (the longest waits are measured at this time).
+        services: every service's waiting count and longest wait, in display order.
+        counter: the counter itself (state, officer, service filter, active ticket).
+        transferred_here: tickets transferred to this counter only and still waiting.
+    """
+
+    at: dt.datetime
+    services: tuple[ServiceQueueView, ...]
+    counter: CounterView
+    transferred_here: int
+
+
+def _service_queues(
+    conn: Connection, now: dt.datetime, today: dt.date
+) -> tuple[ServiceQueueView, ...]:
+    waiting = {
+        r.service_id: (r.waiting, r.oldest)
+        for r in conn.execute(
+            sa.select(
+                T.c.service_id,
+                sa.func.count().label("waiting"),
+                sa.func.min(T.c.issued_at).label("oldest"),
+            )
+            .where(T.c.status == str(TicketStatus.WAITING), T.c.business_day == today)
+            .group_by(T.c.service_id)
+        )
+    }
+    services = []
+    for row in conn.execute(sa.select(S).order_by(S.c.sort_order, S.c.id)):
+        count, oldest = waiting.get(row.id, (0, None))
+        longest = 0 if oldest is None else max(0, int((now - oldest).total_seconds()))
+        services.append(ServiceQueueView(service_view(row), count, longest))
+    return tuple(services)
