@@ -74,7 +74,6 @@ class AppContext:
         return self.local.printer
 
 
-
 @dataclasses.dataclass(frozen=True)
 class AppCommand:
     """A subcommand that opens a window (kiosk, counter...), added by the composition root.
