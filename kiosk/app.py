@@ -10,7 +10,6 @@ from kiosk.window import KioskWindow
 from shared.cli import AppContext
 from shared.feed import ChangeFeed
 from shared.qt.app import application
-from shared.qt.feed_watcher import FeedWatcher
 
 
 def run(ctx: AppContext) -> int:
@@ -27,11 +26,8 @@ def run(ctx: AppContext) -> int:
         fullscreen=fullscreen,
         language=ctx.local.screen.language,
     )
-    # Start from the last event: the tiles are read whole at start, then on every change.
-    feed = ChangeFeed(ctx.db)
-    watcher = FeedWatcher(feed, parent=window)
-    watcher.batch_received.connect(lambda _events: window.refresh())
-    watcher.start()
+    # The tiles are read whole at start, then again on every change.
+    window.follow(ChangeFeed(ctx.db))
     if fullscreen:
         window.showFullScreen()
     else:

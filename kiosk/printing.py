@@ -47,7 +47,9 @@ class TicketOutput:
             return self._save_png(issued, office)
         printer = make_printer(config)
         assert printer is not None
-        print_ticket(printer, self.name, issued, office, config.paper_width)
+        print_ticket(
+            printer, self.name, issued, office, config.paper_width, native_qr=config.native_qr
+        )
         return None
 
     def _save_png(self, issued: IssueResult, office: OfficeSettings) -> Path:

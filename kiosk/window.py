@@ -37,8 +37,10 @@ from shared.database import Database
 from shared.domain import IssueResult
 from shared.engine import QueueEngine
 from shared.errors import MotcuaError
+from shared.feed import ChangeFeed
 from shared.numbering import load_zone
 from shared.printing.ticket import ticket_url
+from shared.qt.feed_watcher import FeedWatcher
 from shared.qt.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -694,6 +696,13 @@ class KioskWindow(QWidget):
         self._db_tasks.shutdown()
         self._print_tasks.shutdown()
         super().closeEvent(event)
+
+    def follow(self, feed: ChangeFeed) -> FeedWatcher:
+        """Read the tiles again whenever another process (or this one) changes the database."""
+        watcher = FeedWatcher(feed, parent=self)
+        watcher.batch_received.connect(lambda _events: self.refresh())
+        watcher.start()
+        return watcher
 
     # ------------------------------------------------------------------ tests and benchmarks
 

@@ -32,6 +32,7 @@ class PrinterConfig:
     baudrate: int = 9600
     folder: str = ""
     paper_width: int = 384
+    native_qr: bool = True  # false: the QR code goes inside the raster image
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], _Check]]] = {
         "baudrate": (int, None),
         "folder": (str, None),
         "paper_width": (int, lambda v: None if v in PAPER_WIDTHS else "must be 384, 512 or 576"),
+        "native_qr": (bool, None),
     },
     "screen": {
         "fullscreen": (bool, None),
