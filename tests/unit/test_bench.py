@@ -41,3 +41,20 @@ def test_feed_benchmark_sees_every_event() -> None:
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
     assert (result["seen"], result["missed"]) == (20, 0)
+
+
+def test_print_benchmark_times_touch_to_last_printed_byte() -> None:
+    run = subprocess.run(
+        [sys.executable, "bench/print.py", "--json", "--tickets", "5", "--width", "384"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["tickets"] == 5
+    assert result["paper_width"] == 384
+    assert result["bytes_per_ticket"] > 1000
+    assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["max_ms"]
