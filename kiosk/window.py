@@ -176,6 +176,9 @@ class KioskWindow(QWidget):
         self._print_tasks = TaskRunner("kiosk-print", self)
 
         self.setWindowTitle("motcua — Kiosk lấy số / Ticket kiosk")
+        # Type follows the window's size, so the layout must not push the window's size back up
+        # with the type of the size before (an explicit minimum overrides the layout's).
+        self.setMinimumSize(480, 480)
         self._build()
         self._clock_timer = QTimer(self)
         self._clock_timer.timeout.connect(self._tick)

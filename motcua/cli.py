@@ -26,8 +26,21 @@ def _run_kiosk(ctx: AppContext) -> int:
     return run(ctx)
 
 
+def _display_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--windowed", action="store_true", help="a normal window instead of fullscreen"
+    )
+
+
+def _run_display(ctx: AppContext) -> int:
+    from display.app import run  # noqa: PLC0415 - Qt loads only when a window opens
+
+    return run(ctx)
+
+
 APPS: tuple[AppCommand, ...] = (
     AppCommand("kiosk", "open the ticket kiosk (fullscreen)", _kiosk_options, _run_kiosk),
+    AppCommand("display", "open the hall display (fullscreen)", _display_options, _run_display),
 )
 
 

@@ -336,7 +336,9 @@ def test_the_layout_fits_portrait_and_landscape_screens(
     assert window.columns == columns
     for page in (HOME, PRIORITY, CONFIRM):
         window.pages.setCurrentIndex(page)
-        hint = window.minimumSizeHint()
+        layout = window.layout()
+        assert layout is not None
+        hint = layout.minimumSize()
         assert hint.width() <= size[0] and hint.height() <= size[1], (page, hint)
     # Touch targets: at least 20 mm on a 21.5-inch full-HD screen (about 4 px per mm).
     assert min(b.height() for b in window.tiles.values()) >= 80
