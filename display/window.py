@@ -434,6 +434,9 @@ class DisplayWindow(QWidget):
             f"{WEEKDAYS_VI[local.weekday()]}, {local:%d/%m/%Y}\n{local:%H:%M:%S}"
         )
 
+    def wait_for_tasks(self, timeout_s: float = 10.0) -> None:
+        self._tasks.wait_idle(timeout_s)
+
     def shutdown(self) -> None:
         self._tasks.shutdown()
 

@@ -16,9 +16,10 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is imported
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QApplication, QWidget
 
+from display.window import DisplayTimings, DisplayWindow
 from kiosk.exit_dialog import PinChecker
 from kiosk.printing import TicketOutput
 from kiosk.window import KioskWindow
@@ -29,7 +30,9 @@ from shared.database import Database, open_database, sqlite_url
 from shared.demo import seed_demo
 from shared.domain import Outcome
 from shared.engine import QueueEngine
+from shared.feed import ChangeFeed
 from shared.qt.app import application
+from shared.queries import QueueQueries
 from shared.schema import upgrade
 
 MORNING = dt.datetime(2026, 11, 30, 1, 40, tzinfo=dt.UTC)  # Monday 08:40 in Ho Chi Minh City
@@ -90,6 +93,33 @@ def kiosk_shots(app: QApplication, db: Database, clock: FakeClock, out: Path) ->
         window.close()
 
 
+def display_shots(app: QApplication, db: Database, clock: FakeClock, out: Path) -> None:
+    queries = QueueQueries(db, clock)
+    window = DisplayWindow(queries, clock, timings=DisplayTimings(highlight_s=600))
+    window.resize(1920, 1080)
+    window.show()
+    window.follow(ChangeFeed(db))
+    window.wait_for_tasks()
+    settle(app, window)
+    engine = QueueEngine(db, clock)
+    for counter in (4, 1, 2):  # three calls in the same second: each one is shown
+        engine.call_next(counter)
+    engine.pause_counter(3, "Nghỉ giải lao")
+    deadline = 200
+    while len(window.recent) < 6 and deadline:
+        app.processEvents()
+        QThread.msleep(10)
+        deadline -= 1
+    window.wait_for_tasks()
+    settle(app, window)
+    save(window, out / "display.png", 0.5)
+    window.resize(1366, 768)
+    settle(app, window)
+    save(window, out / "display-1366x768.png", 1.0)
+    window.shutdown()
+    window.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs"))
@@ -100,6 +130,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="motcua-shots-") as folder:
         db = demo_office(Path(folder), clock)
         kiosk_shots(app, db, clock, args.out)
+        display_shots(app, db, clock, args.out)
         db.dispose()
     return 0
 
