@@ -38,9 +38,26 @@ def _run_display(ctx: AppContext) -> int:
     return run(ctx)
 
 
+def _counter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--counter",
+        type=int,
+        default=None,
+        metavar="N",
+        help="this PC's counter (default: [counter] number in the config file, or chosen at login)",
+    )
+
+
+def _run_counter(ctx: AppContext) -> int:
+    from counter.app import run  # noqa: PLC0415 - Qt loads only when a window opens
+
+    return run(ctx)
+
+
 APPS: tuple[AppCommand, ...] = (
     AppCommand("kiosk", "open the ticket kiosk (fullscreen)", _kiosk_options, _run_kiosk),
     AppCommand("display", "open the hall display (fullscreen)", _display_options, _run_display),
+    AppCommand("counter", "open the counter window", _counter_options, _run_counter),
 )
 
 

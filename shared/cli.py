@@ -233,6 +233,17 @@ def cmd_cancel(ctx: AppContext) -> int:
 
 def cmd_counter(ctx: AppContext) -> int:
     a = ctx.args
+    if a.action is None:  # `motcua counter [--counter N]`: the officer's window
+        run: Callable[[AppContext], int] | None = getattr(a, "app_run", None)
+        if run is None:
+            raise InvalidInputError(
+                "Cần thao tác: open, pause, resume hoặc close", "an action is needed"
+            )
+        return run(ctx)
+    if a.number is None:
+        raise InvalidInputError(
+            f"'counter {a.action}' cần số quầy", f"'counter {a.action}' needs a counter number"
+        )
     if a.action == "open":
         view = ctx.engine.open_counter(a.number, officer_code=a.officer)
     elif a.action == "pause":
@@ -483,9 +494,13 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
     p.add_argument("--reason", required=True)
     p.add_argument("--officer")
 
-    p = add("counter", cmd_counter, "open, pause, resume or close a counter")
-    p.add_argument("action", choices=["open", "pause", "resume", "close"])
-    p.add_argument("number", type=_counter_number)
+    p = add(
+        "counter",
+        cmd_counter,
+        "open, pause, resume or close a counter; without an action, open the counter window",
+    )
+    p.add_argument("action", nargs="?", choices=["open", "pause", "resume", "close"])
+    p.add_argument("number", nargs="?", type=_counter_number)
     p.add_argument("--officer")
     p.add_argument("--reason")
 
@@ -502,7 +517,13 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
     p.add_argument("value", nargs="?")
 
     for app in apps:
-        app.configure(add(app.name, app.run, app.help))
+        if app.name in sub.choices:
+            # An app that shares a core command's name runs when that command has no action.
+            existing = sub.choices[app.name]
+            app.configure(existing)
+            existing.set_defaults(app_run=app.run)
+        else:
+            app.configure(add(app.name, app.run, app.help))
     return parser
 
 

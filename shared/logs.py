@@ -36,3 +36,5 @@ def configure_logging(*, verbose: bool = False, json_lines: bool = False) -> Non
     root.handlers[:] = [handler]
     # Without -v the CLI says what went wrong in its one-line error, nothing more.
     root.setLevel(logging.DEBUG if verbose else logging.INFO if json_lines else logging.ERROR)
+    # Alembic says "Context impl SQLiteImpl." at every start: not an event of the office.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if verbose else logging.WARNING)

@@ -272,3 +272,14 @@ def test_a_database_from_a_newer_motcua_gives_one_line(run: Run, db_path: Path) 
         assert out == ""
         one_line_error(err)
         assert "newer" in err
+
+
+@pytest.mark.usefixtures("demo")
+def test_counter_actions_need_a_counter_number_and_without_an_app_an_action(run: Run) -> None:
+    code, out, err = run("counter", "pause", "--reason", "Nghỉ")
+    assert code == 2
+    assert err.strip().endswith("'counter pause' needs a counter number")
+    code, _, err = run("counter")  # shared.cli alone knows no counter window
+    assert code == 2
+    assert "an action is needed" in err
+    assert run("counter", "pause", "2", "--reason", "Nghỉ trưa")[0] == 0
