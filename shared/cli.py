@@ -41,7 +41,9 @@ from shared.printing import PrinterError
 from shared.printing.escpos_out import describe, make_printer, print_ticket
 from shared.printing.ticket import render_ticket
 from shared.queries import QueueQueries
+from shared.reports import Grouping, csv_text, report, to_csv, to_table, to_xlsx
 from shared.schema import require_current, upgrade
+from shared.simulate import simulate
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +262,53 @@ def cmd_counter(ctx: AppContext) -> int:
     return 0
 
 
+def cmd_report(ctx: AppContext) -> int:
+    a = ctx.args
+    if a.date_from > a.date_to:
+        raise InvalidInputError(
+            f"Ngày bắt đầu {a.date_from} sau ngày kết thúc {a.date_to}",
+            f"--from {a.date_from} is after --to {a.date_to}",
+        )
+    if a.format == "xlsx" and a.out is None:
+        raise InvalidInputError("Xuất xlsx cần --out FILE", "--format xlsx needs --out FILE")
+    rep = report(ctx.db, a.date_from, a.date_to, a.by, clock=ctx.clock)
+    if a.format == "xlsx":
+        to_xlsx(rep, a.out)
+        _emit(a, f"Đã ghi / written: {a.out}", {"out": str(a.out)})
+    elif a.format == "csv":
+        if a.out is not None:
+            to_csv(rep, a.out)
+            _emit(a, f"Đã ghi / written: {a.out}", {"out": str(a.out)})
+        else:
+            sys.stdout.write(csv_text(rep))
+    else:
+        _emit(a, to_table(rep), rep)
+    return 0
+
+
+def run_simulation(args: argparse.Namespace) -> int:
+    """`motcua simulate`: a whole office day on the real engine, in a temporary database."""
+    if args.counters < 1 or args.arrivals_per_hour <= 0 or args.hours <= 0:
+        raise InvalidInputError(
+            "--counters, --arrivals-per-hour và --hours phải lớn hơn 0",
+            "--counters, --arrivals-per-hour and --hours must be more than 0",
+        )
+    r = simulate(args.counters, args.arrivals_per_hour, args.hours, args.seed)
+    _emit(
+        args,
+        f"{r.counters} quầy / counters, {r.arrivals_per_hour:g} người/giờ / arrivals per hour, "
+        f"{r.hours:g} giờ / hours, seed {r.seed}\n"
+        f"  phục vụ / served {r.served}, vắng mặt / no-shows {r.no_shows}, "
+        f"ưu tiên / priority {r.priority}\n"
+        f"  thời gian chờ (phút) / wait (min): TB / avg {r.average_wait_minutes:.1f}, "
+        f"trung vị / median {r.median_wait_minutes:.1f}, p90 {r.p90_wait_minutes:.1f}, "
+        f"tối đa / max {r.max_wait_minutes:.1f}\n"
+        f"  sai số dự báo / prediction error (MAE): {r.predicted_wait_mae_minutes:.2f} phút / min",
+        r,
+    )
+    return 0
+
+
 def cmd_end_day(ctx: AppContext) -> int:
     closed = ctx.engine.end_day(include_today=ctx.args.today)
     _emit(ctx.args, f"Đã đóng / expired {closed} số / tickets", {"expired": closed})
@@ -435,6 +484,15 @@ def _counter_number(text: str) -> int:
     return number
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"ngày không hợp lệ / invalid date '{text}' (YYYY-MM-DD)"
+        ) from None
+
+
 Handler = Callable[[AppContext], int]
 
 
@@ -511,6 +569,8 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
 
     _add_printing_commands(add)
 
+    _add_report_commands(add, sub, common)
+
     p = add("settings", cmd_settings, "show or change office-wide settings")
     p.add_argument("action", choices=["show", "set"])
     p.add_argument("key", nargs="?")
@@ -525,6 +585,27 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
         else:
             app.configure(add(app.name, app.run, app.help))
     return parser
+
+
+def _add_report_commands(
+    add: Callable[[str, Handler, str], argparse.ArgumentParser],
+    sub: Any,
+    common: argparse.ArgumentParser,
+) -> None:
+    p = add("report", cmd_report, "counts, waiting and service times for a range of days")
+    p.add_argument("--from", dest="date_from", type=_date, required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_date, required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--by", choices=[g.value for g in Grouping], default=Grouping.SERVICE.value)
+    p.add_argument("--format", choices=["table", "csv", "xlsx"], default="table")
+    p.add_argument("--out", type=Path, metavar="FILE")
+
+    text = "simulate an office day on the real engine (no database needed)"
+    p = sub.add_parser("simulate", help=text, description=text, parents=[common])
+    p.set_defaults(without_database=run_simulation)
+    p.add_argument("--counters", type=int, required=True)
+    p.add_argument("--arrivals-per-hour", type=float, required=True)
+    p.add_argument("--hours", type=float, default=8.0)
+    p.add_argument("--seed", type=int, default=1)
 
 
 def _add_printing_commands(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
@@ -563,6 +644,11 @@ def main(argv: Sequence[str] | None = None, apps: Sequence[AppCommand] = ()) -> 
     configure_logging(verbose=args.verbose, json_lines=args.log_json)
     db: Database | None = None
     try:
+        without_database: Callable[[argparse.Namespace], int] | None = getattr(
+            args, "without_database", None
+        )
+        if without_database is not None:  # e.g. simulate: it makes its own database
+            return without_database(args)
         local = load_local_config(args.config)
         url = resolve_url(args.db, local.database_url)
         db = open_database(url, create=args.command == "init")

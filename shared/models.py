@@ -146,3 +146,35 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: Any = Field(sa_type=sa.JSON)
+
+
+class ReportDay(SQLModel, table=True):
+    """Per-day summary of one closed business day, one row per group (shared.reports).
+
+    Derived data: filled once a day is closed (it is before today and none of its tickets is still
+    open) and never changed afterwards, so reports over a year read a few thousand rows instead of
+    millions of tickets. Deleting rows is harmless: they are computed again on the next report.
+    dimension is "day" (group_key 0: the whole day), "service", "counter", "officer" (group_key is
+    the id, 0 for tickets never called) or "hour" (the local hour of issue, 0-23). The histograms
+    are shared.reports.Histogram bytes.
+    """
+
+    __tablename__ = "report_day"
+
+    # dimension first: a report reads one dimension over a range of days.
+    dimension: str = Field(primary_key=True, max_length=16)
+    business_day: dt.date = Field(primary_key=True)
+    group_key: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    issued: int = 0
+    served: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    expired: int = 0
+    wait_count: int = 0
+    wait_total_seconds: int = 0
+    wait_max_seconds: int = 0
+    wait_histogram: bytes = Field(default=b"", sa_type=sa.LargeBinary)
+    service_count: int = 0
+    service_total_seconds: int = 0
+    service_max_seconds: int = 0
+    service_histogram: bytes = Field(default=b"", sa_type=sa.LargeBinary)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import random
@@ -9,6 +10,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from unit_support import all_events
@@ -276,10 +278,44 @@ def test_a_database_from_a_newer_motcua_gives_one_line(run: Run, db_path: Path) 
 
 @pytest.mark.usefixtures("demo")
 def test_counter_actions_need_a_counter_number_and_without_an_app_an_action(run: Run) -> None:
-    code, out, err = run("counter", "pause", "--reason", "Nghỉ")
+    code, _, err = run("counter", "pause", "--reason", "Nghỉ")
     assert code == 2
     assert err.strip().endswith("'counter pause' needs a counter number")
     code, _, err = run("counter")  # shared.cli alone knows no counter window
     assert code == 2
     assert "an action is needed" in err
     assert run("counter", "pause", "2", "--reason", "Nghỉ trưa")[0] == 0
+
+
+@pytest.mark.usefixtures("demo")
+def test_report_prints_csv_and_refuses_a_reversed_range_or_xlsx_without_a_file(
+    run: Run, tmp_path: Path
+) -> None:
+    assert run("issue", "CT")[0] == 0
+    today = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    code, out, _ = run("report", "--from", today, "--to", today, "--format", "csv")
+    assert code == 0
+    assert "Cư trú" in out
+    code, _, err = run("report", "--from", "2026-02-02", "--to", "2026-02-01")
+    assert code == 2
+    assert "is after --to" in err
+    code, _, err = run("report", "--from", today, "--to", today, "--format", "xlsx")
+    assert code == 2
+    assert "needs --out FILE" in err
+    out_file = tmp_path / "r.xlsx"
+    assert (
+        run("report", "--from", today, "--to", today, "--format", "xlsx", "--out", str(out_file))[0]
+        == 0
+    )
+    assert out_file.stat().st_size > 0
+
+
+def test_simulate_needs_no_database_and_is_reproducible(run: Run, tmp_path: Path) -> None:
+    args = ("--json", "simulate", "--counters", "3", "--arrivals-per-hour", "20", "--hours", "2")
+    missing = tmp_path / "none.db"
+    code, first, err = run(*args, "--seed", "7", db=missing)
+    assert code == 0, err
+    assert run(*args, "--seed", "7", db=missing)[1] == first
+    result = json.loads(first)
+    assert result["counters"] == 3 and result["served"] > 0
+    assert not missing.exists()

@@ -28,6 +28,7 @@ def test_the_migration_creates_exactly_the_models_schema(db: Database) -> None:
         "counter_service",
         "officer",
         "ticket",
+        "report_day",
         "event",
         "setting",
     }
