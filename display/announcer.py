@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
+from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
 
 from shared.domain import EventKind, EventView
 from shared.errors import MotcuaError
@@ -24,6 +24,7 @@ from shared.settings import VoiceOptions
 
 log = logging.getLogger(__name__)
 
+_WARMUP_SENTENCE = "Xin kính chào quý công dân"
 GAP_MS = 700  # between two readings of the same sentence
 STEP_TIMEOUT_MS = 30_000  # a sound that never ends does not block the queue
 
@@ -80,27 +81,40 @@ class CallAnnouncer(QObject):
         self._readings_left = 0
         self._warned: set[str] = set()
         self._renderer = TaskRunner("speech", self)
-        self._player: QMediaPlayer | None = None
         self._playing: str | None = None  # "chime" | "speech"
+        self._effects: dict[str, QSoundEffect] = {}
+        self._pending_play: QSoundEffect | None = None
         self._watchdog = QTimer(self)
         self._watchdog.setSingleShot(True)
         self._watchdog.timeout.connect(self._sound_ended)
         if not QMediaDevices.audioOutputs():
             self._warn_once("audio", "no audio output device: calls are shown, not announced")
         else:
-            self._output = QAudioOutput(self)
-            self._output.setVolume(volume)
-            self._player = QMediaPlayer(self)
-            self._player.setAudioOutput(self._output)
-            self._player.mediaStatusChanged.connect(self._status_changed)
-            self._player.playbackStateChanged.connect(self._state_changed)
-            self._player.errorOccurred.connect(self._error)
+            # QSoundEffect, not QMediaPlayer: it starts a WAV in milliseconds where the media
+            # player took 1.6-2 s per sound here. One effect per kind of sound, reused.
+            for what in ("chime", "speech"):
+                effect = QSoundEffect(self)
+                effect.setVolume(volume)
+                effect.playingChanged.connect(lambda e=effect, w=what: self._playing_changed(e, w))
+                effect.statusChanged.connect(lambda e=effect: self._effect_status(e))
+                self._effects[what] = effect
+            if self._chime is not None:
+                # Open the audio device now with a silent chime (the first sound opened it
+                # 0.6 s late here), and load the real one.
+                self._warmup = QSoundEffect(self)
+                self._warmup.setVolume(0.0)
+                self._warmup.statusChanged.connect(self._warm_up)
+                self._warmup.setSource(QUrl.fromLocalFile(str(self._chime)))
+                self._effects["chime"].setSource(QUrl.fromLocalFile(str(self._chime)))
         if speech is None:
             self._warn_once("speech", "no speech engine: calls get the chime only")
+        elif self._effects:
+            # Render one sentence now: the speech engine loads its voice before the first call.
+            self._renderer.submit(lambda: speech.render(_WARMUP_SENTENCE, voice()))
 
     @property
     def audible(self) -> bool:
-        return self._player is not None
+        return bool(self._effects)
 
     @property
     def busy(self) -> bool:
@@ -124,7 +138,7 @@ class CallAnnouncer(QObject):
         self._wav, self._wav_ready, self._chime_done = None, False, False
         self._readings_left = max(1, voice.repeat)
         self.started.emit(call)
-        if self._player is None:  # silent display: the call is over at once
+        if not self._effects:  # silent display: the call is over at once
             QTimer.singleShot(0, lambda: self._finish(call))
             return
         if self._speech is not None:
@@ -165,35 +179,56 @@ class CallAnnouncer(QObject):
         self._play("speech", self._wav)
 
     def _play(self, what: str, path: Path) -> None:
-        assert self._player is not None
+        effect = self._effects[what]
         self._playing = what
-        self._player.setSource(QUrl.fromLocalFile(str(path)))
-        self._player.play()
         self._watchdog.start(STEP_TIMEOUT_MS)
+        url = QUrl.fromLocalFile(str(path))
+        if effect.source() == url and effect.status() is QSoundEffect.Status.Ready:
+            effect.play()
+            return
+        self._pending_play = effect  # plays once loaded (_effect_status)
+        if effect.source() != url:
+            effect.setSource(url)
+        elif effect.status() is QSoundEffect.Status.Error:
+            self._effect_status(effect)
 
-    def _state_changed(self, state: QMediaPlayer.PlaybackState) -> None:
-        if state is QMediaPlayer.PlaybackState.PlayingState and self._playing == "speech":
-            call = self._current
-            if call is not None and self._readings_left == max(1, self._voice().repeat) - 1:
-                log.info(
-                    "announcement played",
-                    extra={
-                        "event": "announcement_played",
-                        "event_id": call.id,
-                        "ticket": call.display_number,
-                        "counter": call.counter_number,
-                        "recall": call.kind is EventKind.TICKET_RECALLED,
-                    },
-                )
-                self.speech_started.emit(call)
+    def _effect_status(self, effect: QSoundEffect) -> None:
+        status = effect.status()
+        if status is QSoundEffect.Status.Ready and self._pending_play is effect:
+            self._pending_play = None
+            effect.play()
+        elif status is QSoundEffect.Status.Error:
+            self._warn_once("player", f"cannot play {effect.source().toLocalFile()}")
+            if self._pending_play is effect:
+                self._pending_play = None
+            if self._playing is not None and self._effects.get(self._playing) is effect:
+                self._sound_ended()
 
-    def _status_changed(self, status: QMediaPlayer.MediaStatus) -> None:
-        if status in (QMediaPlayer.MediaStatus.EndOfMedia, QMediaPlayer.MediaStatus.InvalidMedia):
+    def _warm_up(self) -> None:
+        if self._warmup.status() is QSoundEffect.Status.Ready:
+            self._warmup.play()
+
+    def _playing_changed(self, effect: QSoundEffect, what: str) -> None:
+        if effect.isPlaying():
+            if what == "speech":
+                self._speech_began()
+        elif self._playing == what:
             self._sound_ended()
 
-    def _error(self, _error: QMediaPlayer.Error, message: str) -> None:
-        self._warn_once("player", f"cannot play a sound: {message}")
-        self._sound_ended()
+    def _speech_began(self) -> None:
+        call = self._current
+        if call is not None and self._readings_left == max(1, self._voice().repeat) - 1:
+            log.info(
+                "announcement played",
+                extra={
+                    "event": "announcement_played",
+                    "event_id": call.id,
+                    "ticket": call.display_number,
+                    "counter": call.counter_number,
+                    "recall": call.kind is EventKind.TICKET_RECALLED,
+                },
+            )
+            self.speech_started.emit(call)
 
     def _sound_ended(self) -> None:
         self._watchdog.stop()
@@ -219,6 +254,8 @@ class CallAnnouncer(QObject):
             log.warning(message)
 
     def shutdown(self) -> None:
-        if self._player is not None:
-            self._player.stop()
+        for effect in self._effects.values():
+            effect.playingChanged.disconnect()
+            effect.statusChanged.disconnect()
+            effect.stop()
         self._renderer.shutdown()

@@ -1,16 +1,44 @@
-"""`motcua display`: the hall display, fullscreen unless --windowed."""
+"""`motcua display`: the hall display, fullscreen unless --windowed, announcing every call."""
 
 from __future__ import annotations
 
+import logging
+
+from display.announcer import CallAnnouncer
 from display.window import DisplayWindow
+from shared.announcement import announcement_text
 from shared.cli import AppContext
+from shared.domain import EventView
 from shared.feed import ChangeFeed
+from shared.paths import asset_path, user_cache_dir
 from shared.qt.app import application
+from shared.settings import VoiceOptions
+from shared.speech import SpeechWorker
+
+log = logging.getLogger(__name__)
+
+CHIME = "sounds/chime.wav"
+
+
+def sentence_for(call: EventView, voice: VoiceOptions) -> str:
+    return announcement_text(call.display_number or "", call.counter_number or 0, voice)
 
 
 def run(ctx: AppContext) -> int:
     app = application("display")
-    window = DisplayWindow(ctx.queries, ctx.clock)
+    announcer: CallAnnouncer | None = None
+    speech: SpeechWorker | None = None
+    if ctx.local.sound.enabled:
+        speech = SpeechWorker(user_cache_dir() / "speech")
+        speech.start()
+        announcer = CallAnnouncer(
+            lambda: window.voice,  # the settings the window read last
+            sentence_for,
+            speech,
+            asset_path(CHIME),
+            volume=ctx.local.sound.volume,
+        )
+    window = DisplayWindow(ctx.queries, ctx.clock, announcer)
     window.follow(ChangeFeed(ctx.db))
     if ctx.local.screen.fullscreen and not getattr(ctx.args, "windowed", False):
         window.showFullScreen()
@@ -19,4 +47,8 @@ def run(ctx: AppContext) -> int:
         window.show()
     code = app.exec()
     window.shutdown()
+    if announcer is not None:
+        announcer.shutdown()
+    if speech is not None:
+        speech.close()
     return code

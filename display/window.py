@@ -27,7 +27,7 @@ from shared.numbering import load_zone
 from shared.qt.feed_watcher import FeedWatcher
 from shared.qt.tasks import TaskRunner
 from shared.queries import QueueQueries
-from shared.settings import OfficeSettings
+from shared.settings import OfficeSettings, VoiceOptions
 
 log = logging.getLogger(__name__)
 
@@ -425,6 +425,11 @@ class DisplayWindow(QWidget):
         self.call_panel.setProperty("flash", on)
         self.call_panel.style().unpolish(self.call_panel)
         self.call_panel.style().polish(self.call_panel)
+
+    @property
+    def voice(self) -> VoiceOptions:
+        """How calls are announced, from the settings read last."""
+        return self._settings.voice if self._settings is not None else VoiceOptions()
 
     # ------------------------------------------------------------------ clock
 

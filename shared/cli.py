@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from shared.admin import OfficeAdmin
+from shared.announcement import announcement_text
 from shared.clock import Clock, SystemClock
 from shared.config import PAPER_WIDTHS, LocalConfig, PrinterConfig, load_local_config
 from shared.database import Database, open_database, resolve_url
@@ -44,6 +45,7 @@ from shared.queries import QueueQueries
 from shared.reports import Grouping, csv_text, report, to_csv, to_table, to_xlsx
 from shared.schema import require_current, upgrade
 from shared.simulate import simulate
+from shared.speech import SpeechError, render_wav
 
 log = logging.getLogger(__name__)
 
@@ -309,6 +311,32 @@ def run_simulation(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_announce_text(ctx: AppContext) -> int:
+    a = ctx.args
+    voice = ctx.queries.settings().voice
+    sentence = announcement_text(a.ticket, a.counter, voice)
+    _emit(a, sentence, {"sentence": sentence, "voice": voice})
+    return 0
+
+
+def cmd_announce(ctx: AppContext) -> int:
+    a = ctx.args
+    voice = ctx.queries.settings().voice
+    sentence = announcement_text(a.ticket, a.counter, voice)
+    out: Path = a.out
+    if not out.parent.is_dir():
+        raise InvalidInputError(
+            f"Không có thư mục {out.parent}", f"the folder {out.parent} does not exist"
+        )
+    render_wav(sentence, voice.voice, voice.rate, out)
+    _emit(
+        a,
+        f"Đã ghi / written: {out} ({sentence})",
+        {"out": str(out), "sentence": sentence, "voice": voice},
+    )
+    return 0
+
+
 def cmd_end_day(ctx: AppContext) -> int:
     closed = ctx.engine.end_day(include_today=ctx.args.today)
     _emit(ctx.args, f"Đã đóng / expired {closed} số / tickets", {"expired": closed})
@@ -570,12 +598,22 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
     _add_printing_commands(add)
 
     _add_report_commands(add, sub, common)
+    _add_voice_commands(add)
 
     p = add("settings", cmd_settings, "show or change office-wide settings")
     p.add_argument("action", choices=["show", "set"])
     p.add_argument("key", nargs="?")
     p.add_argument("value", nargs="?")
 
+    _add_apps(apps, add, sub)
+    return parser
+
+
+def _add_apps(
+    apps: Sequence[AppCommand],
+    add: Callable[[str, Handler, str], argparse.ArgumentParser],
+    sub: Any,
+) -> None:
     for app in apps:
         if app.name in sub.choices:
             # An app that shares a core command's name runs when that command has no action.
@@ -584,7 +622,6 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
             existing.set_defaults(app_run=app.run)
         else:
             app.configure(add(app.name, app.run, app.help))
-    return parser
 
 
 def _add_report_commands(
@@ -606,6 +643,16 @@ def _add_report_commands(
     p.add_argument("--arrivals-per-hour", type=float, required=True)
     p.add_argument("--hours", type=float, default=8.0)
     p.add_argument("--seed", type=int, default=1)
+
+
+def _add_voice_commands(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
+    p = add("announce-text", cmd_announce_text, "the sentence the hall display speaks for a call")
+    p.add_argument("ticket", help="display number, e.g. 1005 or A001")
+    p.add_argument("counter", type=_counter_number)
+    p = add("announce", cmd_announce, "write the spoken call to a WAV file (espeak-ng/SAPI5)")
+    p.add_argument("ticket", help="display number, e.g. 1005 or A001")
+    p.add_argument("counter", type=_counter_number)
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.wav")
 
 
 def _add_printing_commands(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
@@ -668,7 +715,7 @@ def main(argv: Sequence[str] | None = None, apps: Sequence[AppCommand] = ()) -> 
             args.width = local.printer.paper_width
         handler: Handler = args.handler
         return handler(ctx)
-    except (DatabaseError, PrinterError) as exc:
+    except (DatabaseError, PrinterError, SpeechError) as exc:
         sys.stderr.write(f"motcua: lỗi / error: {exc}\n")
         return EXIT_ENVIRONMENT
     except MotcuaError as exc:

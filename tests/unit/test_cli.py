@@ -7,6 +7,7 @@ import json
 import logging
 import random
 import shutil
+import wave
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -319,3 +320,31 @@ def test_simulate_needs_no_database_and_is_reproducible(run: Run, tmp_path: Path
     result = json.loads(first)
     assert result["counters"] == 3 and result["served"] > 0
     assert not missing.exists()
+
+
+@pytest.mark.usefixtures("demo")
+def test_announce_text_follows_the_voice_settings(run: Run) -> None:
+    code, out, _ = run("announce-text", "1005", "2")
+    assert code == 0
+    assert out.strip() == "Mời công dân có số thứ tự một ngàn không trăm lẻ năm đến quầy số hai"
+    voice = {"voice": "vi", "wording": "north", "digit_by_digit": True, "rate": 150, "repeat": 1}
+    assert run("settings", "set", "voice", json.dumps(voice))[0] == 0
+    code, out, _ = run("announce-text", "A015", "12")
+    assert out.strip() == "Mời công dân có số thứ tự a không một năm đến quầy số mười hai"
+    code, _, err = run("announce-text", "10#5", "2")
+    assert code == 2
+    assert "cannot read the character '#'" in err
+
+
+@pytest.mark.usefixtures("demo")
+def test_announce_writes_the_spoken_sentence_as_a_wav_file(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "call.wav"
+    code, stdout, err = run("announce", "2024", "3", "--out", str(out))
+    assert code == 0, err
+    assert "hai ngàn không trăm hai mươi bốn" in stdout
+    with wave.open(str(out)) as wav:
+        seconds = wav.getnframes() / wav.getframerate()
+    assert 2.0 < seconds < 15.0
+    code, _, err = run("announce", "1", "2", "--out", str(tmp_path / "missing" / "x.wav"))
+    assert code == 2
+    assert "does not exist" in err
