@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -174,7 +174,8 @@ class DisplayWindow(QWidget):
         self._highlight_timer.setSingleShot(True)
         self._highlight_timer.timeout.connect(lambda: self._part_done("timer"))
         if announcer is not None:
-            announcer.finished.connect(lambda _call: self._part_done("voice"))
+            # A bound slot, not a lambda: Qt drops the connection when this window is deleted.
+            announcer.finished.connect(self._voice_done)
         self._tick()
 
     # ------------------------------------------------------------------ building
@@ -412,6 +413,10 @@ class DisplayWindow(QWidget):
         if self._announcer is not None:
             self._announcer.announce(call)
 
+    @Slot(object)
+    def _voice_done(self, _call: object) -> None:
+        self._part_done("voice")
+
     def _part_done(self, part: str) -> None:
         if self.current is None:
             return
@@ -443,6 +448,8 @@ class DisplayWindow(QWidget):
         self._tasks.wait_idle(timeout_s)
 
     def shutdown(self) -> None:
+        if self._announcer is not None:
+            self._announcer.finished.disconnect(self._voice_done)
         self._tasks.shutdown()
 
 

@@ -181,6 +181,6 @@ def test_calls_of_several_counters_in_one_second_from_another_process_are_all_an
     assert worker.exitcode == 0
     qtbot.waitUntil(lambda: len(spoken) == 3, timeout=60_000)
     assert spoken == [("1001", 1), ("1002", 2), ("1003", 3)]
-    window.shutdown()
     announcer.shutdown()
+    window.shutdown()
     db.dispose()
