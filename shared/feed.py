@@ -67,8 +67,19 @@ class ChangeFeed:
             events.extend(batch)
             if batch:
                 self.last_id = batch[-1].id
+            elif not events:
+                self._follow_a_restore()
             if len(batch) < limit:
                 return events
+
+    def _follow_a_restore(self) -> None:
+        """After `motcua restore` the log can end before the last event seen: go on from its
+        end, or every later event (with ids from there) would be skipped."""
+        end = last_event_id(self._conn)
+        self._conn.rollback()
+        if end < self.last_id:
+            log.warning("the event log went back from %d to %d (restored?)", self.last_id, end)
+            self.last_id = end
 
     def close(self) -> None:
         self._conn.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import sqlite3
 import time
 import traceback
 from pathlib import Path
@@ -117,3 +118,18 @@ def test_a_large_backlog_arrives_whole_and_in_order(db: Database, engine: QueueE
         got = feed.poll(limit=5)  # more rows than one page
         assert [e.display_number for e in got] == [str(1001 + i) for i in range(12)]
         assert feed.poll(limit=5) == []
+
+
+@pytest.mark.usefixtures("office")
+def test_a_feed_whose_log_went_back_follows_the_new_end(db: Database, db_path: Path) -> None:
+    """A log shorter than what the feed saw (a file put back by hand): later events still come."""
+    engine = QueueEngine(db, FakeClock(MONDAY_0800))
+    engine.issue_ticket("CT")
+    engine.issue_ticket("CT")
+    feed = ChangeFeed(db)
+    with sqlite3.connect(db_path) as conn:  # the last two events vanish, their ids are reused
+        conn.execute("DELETE FROM event WHERE id > (SELECT max(id) - 2 FROM event)")
+        conn.execute("UPDATE sqlite_sequence SET seq = (SELECT max(id) FROM event)")
+    assert feed.poll() == []  # sees the shorter log and goes on from its end
+    engine.issue_ticket("CT")
+    assert [e.kind for e in feed.poll()] == [EventKind.TICKET_ISSUED]
