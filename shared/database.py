@@ -11,6 +11,7 @@ import logging
 import os
 import random
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -60,6 +61,47 @@ def _sqlite_path(url: sa.engine.URL) -> Path | None:
             "an in-memory SQLite database cannot be shared between processes",
         )
     return Path(url.database)
+
+
+NETWORK_FILESYSTEMS = frozenset(
+    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "afs", "9p", "fuse.sshfs", "ceph",
+     "glusterfs", "fuse.glusterfs", "davfs", "fuse.davfs2", "lustre", "gpfs"}
+)  # fmt: skip
+
+
+def network_filesystem(path: Path, *, mounts: str | None = None) -> str | None:
+    """The kind of network share PATH is on ("smb", "nfs"...), or None for a local disk.
+
+    Windows: a UNC path (\\\\server\\share) or a mapped network drive. Linux: the file system
+    type of the longest mount point above PATH in /proc/mounts (MOUNTS replaces that file's text).
+    """
+    text = str(path)
+    if sys.platform == "win32":
+        if text.startswith(("\\\\", "//")):
+            return "unc"
+        drive = os.path.splitdrive(os.path.abspath(text))[0]
+        if drive:
+            import ctypes  # noqa: PLC0415 - Windows only
+
+            if ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4:  # DRIVE_REMOTE
+                return "network drive"
+        return None
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None  # not Linux: no cheap way to tell; the deployment guide says it
+    target = os.path.abspath(text)
+    best, kind = "", None
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind if kind in NETWORK_FILESYSTEMS else None
 
 
 def _configure_sqlite(dbapi_connection: sqlite3.Connection, busy_timeout_ms: int) -> None:
@@ -216,6 +258,14 @@ def open_database(url: str, *, create: bool = False) -> Database:
     path = _sqlite_path(parsed)
     if path is None:
         return _open_server_database(url)
+    remote = network_filesystem(path)
+    if remote is not None:
+        raise DatabaseError(
+            f"Tệp SQLite {path} nằm trên ổ mạng ({remote}): không an toàn, dữ liệu có thể hỏng; "
+            "khi các quầy ở nhiều máy, hãy dùng PostgreSQL",
+            f"the SQLite file {path} is on a network share ({remote}): SQLite's locking is not "
+            "safe there and the file can be corrupted; use PostgreSQL for counters on several PCs",
+        )
     if not create and not path.exists():
         raise DatabaseError(
             f"Không tìm thấy cơ sở dữ liệu {path}: hãy chạy 'motcua init'",
