@@ -272,10 +272,16 @@ def open_database(url: str, *, create: bool = False) -> Database:
             f"database {path} does not exist: run 'motcua init'",
         )
     if create:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            # Created readable by its owner only: it holds PIN hashes and the day's log.
-            path.touch(mode=0o600)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                # Created readable by its owner only: it holds PIN hashes and the day's log.
+                path.touch(mode=0o600)
+        except OSError as exc:
+            raise DatabaseError(
+                f"Không tạo được cơ sở dữ liệu {path}: {exc.strerror}",
+                f"cannot create database {path}: {exc.strerror}",
+            ) from exc
     # Every thread that writes keeps one write connection (see Database.write_tx): no upper bound,
     # so an app with many worker threads never waits for a free connection.
     write = sa.create_engine(url, max_overflow=-1)

@@ -1,0 +1,58 @@
+"""Broken environments give one clear line and a non-zero exit, never a traceback, for the command
+line and for every app (they open the database before any window)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+APPS = (["kiosk", "--windowed"], ["counter"], ["display", "--windowed"], ["status"])
+
+
+def _motcua(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", "motcua", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+
+
+def _one_line(run: subprocess.CompletedProcess[str], *expected: str) -> None:
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    for text in expected:
+        assert text in lines[0]
+
+
+@pytest.mark.parametrize("app", APPS, ids=lambda a: a[0])
+def test_a_missing_database_stops_every_app_with_one_line(app: list[str], tmp_path: Path) -> None:
+    _one_line(_motcua("--db", str(tmp_path / "none.db"), *app), "does not exist: run 'motcua init'")
+
+
+@pytest.mark.parametrize("app", APPS, ids=lambda a: a[0])
+def test_a_corrupt_database_stops_every_app_with_one_line(app: list[str], tmp_path: Path) -> None:
+    path = tmp_path / "broken.db"
+    path.write_bytes(os.urandom(20_000))
+    before = path.read_bytes()
+    _one_line(_motcua("--db", str(path), *app), "file is not a database")
+    assert path.read_bytes() == before
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs a read-only /proc (Linux)")
+def test_a_database_that_cannot_be_created_gives_one_line() -> None:
+    # /proc refuses new files even to root, which CI runs as.
+    _one_line(_motcua("--db", "/proc/motcua-test.db", "init"), "cannot create database")
+
+
+def test_a_database_folder_given_as_the_file_gives_one_line(tmp_path: Path) -> None:
+    _one_line(_motcua("--db", str(tmp_path), "status"), "cannot open database")
