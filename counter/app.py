@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
+from counter.autopilot import CounterAutopilot
 from counter.window import CounterWindow
 from shared.cli import AppContext
+from shared.errors import InvalidInputError
 from shared.feed import ChangeFeed
 from shared.qt.app import application
 from shared.qt.feed_watcher import FeedWatcher
@@ -26,9 +30,29 @@ def run(ctx: AppContext) -> int:
     )
     watcher.setParent(window)
     watcher.start()
+    pace = getattr(ctx.args, "autopilot", None)
+    if pace:
+        _start_autopilot(ctx, window, counter_number, pace)
     # A normal window, maximized: the officer also works in the dossier system on the same PC.
     window.resize(*WINDOW_SIZE)
     window.showMaximized()
     code = app.exec()
     watcher.stop()
     return code
+
+
+def _start_autopilot(
+    ctx: AppContext, window: CounterWindow, counter_number: int | None, pace: float
+) -> None:
+    """The demo's officer: --officer CODE, the PIN from $MOTCUA_PIN (never a command argument)."""
+    officer = getattr(ctx.args, "officer", None)
+    pin = os.environ.get("MOTCUA_PIN", "")
+    if not officer or not pin or counter_number is None:
+        raise InvalidInputError(
+            "--autopilot cần --counter, --officer và biến môi trường MOTCUA_PIN",
+            "--autopilot needs --counter, --officer and the MOTCUA_PIN environment variable",
+        )
+    services = tuple(s.code for s in ctx.queries.services() if s.is_open)
+    CounterAutopilot(
+        window, officer, pin, counter_number, pace_s=pace, transfer_to=services
+    ).start()

@@ -382,6 +382,37 @@ class CounterWindow(QMainWindow):
         else:
             self._open_action_dialog(action)
 
+    # ------------------------------------------------------------------ scripted use
+
+    def login(self, officer_code: str, pin: str, counter_number: int) -> None:
+        """Log in as the login form would (the demo's autopilot, tests)."""
+        self._on_login_requested(LoginRequest(officer_code, pin, counter_number))
+
+    def act(self, action: CounterAction) -> None:
+        """Press an action that needs no form (call next, recall, no-show, start, resume...)."""
+        self._on_action_requested(action)
+
+    def finish_with(self, outcome: Outcome) -> None:
+        """Finish the counter's ticket with OUTCOME, as the outcome dialog does."""
+        session = self._session
+        if session is None or self._actions.busy:
+            return
+        number, engine = session.counter.number, self._engine
+        self._run(
+            CounterAction.FINISH, lambda: engine.finish(number, outcome), self._finished(outcome)
+        )
+
+    def transfer_to(self, service_code: str, reason: str) -> None:
+        """Send the counter's ticket to another service's queue, as the transfer dialog does."""
+        session = self._session
+        if session is None or self._actions.busy:
+            return
+        number = session.counter.number
+        request = TransferRequest(to_service=service_code, to_counter=None, reason=reason)
+        self._run(
+            CounterAction.TRANSFER, lambda: self._transfer(number, request), self._on_transferred
+        )
+
     def _open_action_dialog(self, action: CounterAction) -> None:
         session = self._session
         assert session is not None
@@ -459,6 +490,7 @@ class CounterWindow(QMainWindow):
     ) -> None:
         def done(result: Any) -> None:
             self._generation += 1
+            _log_action(action, result, self._session)
             on_done(result)
             self.action_finished.emit(action)
             self.refresh()
@@ -561,3 +593,21 @@ class CounterWindow(QMainWindow):
     def _on_busy_timer_timeout(self) -> None:
         if self._actions.busy:
             self.message_bar.show_text(MessageKind.BUSY, texts.BUSY)
+
+
+def _log_action(action: CounterAction, result: Any, session: CounterSession | None) -> None:
+    """One log line per action done (JSON with --log-json: what end-to-end tests wait for)."""
+    ticket = result.ticket if isinstance(result, CallResult) else result
+    number = ticket.display_number if isinstance(ticket, TicketView) else None
+    event = "ticket_called" if action is CounterAction.CALL_NEXT and number else f"counter_{action}"
+    log.info(
+        "%s %s",
+        event,
+        number or "",
+        extra={
+            "event": event,
+            "ticket": number,
+            "counter": session.counter.number if session else None,
+            "officer": session.officer.code if session else None,
+        },
+    )

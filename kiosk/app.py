@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 
+from kiosk.autopilot import KioskAutopilot
 from kiosk.exit_dialog import PinChecker
 from kiosk.printing import TicketOutput
 from kiosk.window import KioskWindow
@@ -28,6 +29,9 @@ def run(ctx: AppContext) -> int:
     )
     # The tiles are read whole at start, then again on every change.
     window.follow(ChangeFeed(ctx.db))
+    pace = getattr(ctx.args, "autopilot", None)
+    if pace:
+        KioskAutopilot(window, pace_s=pace).start()
     if fullscreen:
         window.showFullScreen()
     else:

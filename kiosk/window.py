@@ -707,6 +707,11 @@ class KioskWindow(QWidget):
         watcher.start()
         return watcher
 
+    @property
+    def board(self) -> Board | None:
+        """The tiles and settings read last."""
+        return self._board
+
     # ------------------------------------------------------------------ tests and benchmarks
 
     def wait_for_tasks(self, timeout_s: float = 10.0) -> None:
