@@ -108,9 +108,6 @@ class CallAnnouncer(QObject):
                 self._effects["chime"].setSource(QUrl.fromLocalFile(str(self._chime)))
         if speech is None:
             self._warn_once("speech", "no speech engine: calls get the chime only")
-        elif self._effects:
-            # Render one sentence now: the speech engine loads its voice before the first call.
-            self._renderer.submit(lambda: speech.render(_WARMUP_SENTENCE, voice()))
 
     @property
     def audible(self) -> bool:
@@ -119,6 +116,14 @@ class CallAnnouncer(QObject):
     @property
     def busy(self) -> bool:
         return self._current is not None
+
+    def warm_up(self) -> None:
+        """Render one sentence now, so the speech engine has loaded its voice before the first
+        call (the display calls it once it has read the settings)."""
+        speech = self._speech
+        if speech is not None and self._effects:
+            voice = self._voice()
+            self._renderer.submit(lambda: speech.render(_WARMUP_SENTENCE, voice))
 
     def announce(self, call: EventView) -> None:
         """Queue CALL; it plays after every announcement queued before it."""

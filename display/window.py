@@ -51,6 +51,8 @@ class Announcer(Protocol):
 
     def announce(self, call: EventView) -> None: ...
 
+    def warm_up(self) -> None: ...
+
 
 class Marquee(QWidget):
     """The scrolling notice at the bottom (text moves right to left, forever)."""
@@ -323,6 +325,8 @@ class DisplayWindow(QWidget):
         self.office.setText(settings.office_name)
         self.marquee.set_text(settings.notice_text)
         if initial:
+            if self._announcer is not None:
+                self._announcer.warm_up()  # with the voice of the settings just read
             # The calls made before the display started are listed, not announced again.
             for call in reversed(status.last_calls):
                 if call.id not in self._seen_calls:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import random
 import tempfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is imported
 
@@ -28,12 +30,14 @@ from shared.clock import FakeClock
 from shared.config import PrinterConfig
 from shared.database import Database, open_database, sqlite_url
 from shared.demo import seed_demo
-from shared.domain import Outcome
+from shared.domain import Outcome, TicketStatus
 from shared.engine import QueueEngine
 from shared.feed import ChangeFeed
 from shared.qt.app import application
 from shared.queries import QueueQueries
 from shared.schema import upgrade
+from shared.sessions import CounterSessions
+from supervisor.window import SupervisorWindow
 
 MORNING = dt.datetime(2026, 11, 30, 1, 40, tzinfo=dt.UTC)  # Monday 08:40 in Ho Chi Minh City
 
@@ -120,6 +124,111 @@ def display_shots(app: QApplication, db: Database, clock: FakeClock, out: Path) 
     window.close()
 
 
+# Arrivals per service in a ward office's morning (relative weights).
+_MORNING_MIX = (("CT", 5), ("CC", 4), ("DD", 3), ("DX", 1), ("XP", 1), ("TKQ", 2), ("HD", 1))
+
+
+def busy_morning(folder: Path, clock: FakeClock) -> Database:
+    """A demo office from 07:30 to 09:45 on the real engine: four counters, a queue that grows.
+
+    Counter 3 leaves for a meeting at 08:50, one dossier is transferred, a citizen who stepped
+    out is called back out of order, and the kiosk's printer runs out of paper at 09:45.
+    """
+    rng = random.Random(20261130)
+    clock.set(MORNING.replace(hour=0, minute=30))  # 07:30 in Ho Chi Minh City
+    db = open_database(sqlite_url(folder / "morning.db"), create=True)
+    upgrade(db)
+    engine = QueueEngine(db, clock)
+    seed_demo(OfficeAdmin(db, clock), engine)
+    OfficeAdmin(db, clock).set_service("CC", wait_threshold_minutes=20)
+    OfficeAdmin(db, clock).set_service("CT", wait_threshold_minutes=15)
+    codes = [code for code, weight in _MORNING_MIX for _ in range(weight)]
+    busy_until: dict[int, dt.datetime | None] = {n: None for n in (1, 2, 3, 4)}
+    for minute in range(135):
+        rate = 0.45 if minute < 30 else 0.6  # people queue before the doors open at 08:00
+        for _ in range(sum(rng.random() < rate / 2 for _ in range(2))):
+            engine.issue_ticket(rng.choice(codes), "elderly" if rng.random() < 0.08 else None)
+        if minute == 80:
+            if busy_until[3] is not None:
+                engine.finish(3, Outcome.DOSSIER_RECEIVED)
+            engine.pause_counter(3, "Họp giao ban")
+        for number, until in list(busy_until.items()):
+            if minute >= 30 and not (number == 3 and minute >= 80):
+                busy_until[number] = _counter_minute(
+                    engine, number, clock.now(), until, rng, transfer=minute == 95
+                )
+        clock.advance(minutes=1)
+    tickets = QueueQueries(db, clock).tickets_of_day(business_day_of(clock))
+    no_show = next((t for t in tickets if t.status == TicketStatus.NO_SHOW), None)
+    if no_show is not None:  # counter 1 ends its ticket and calls the citizen back
+        reason = "Công dân vắng mặt khi được gọi, nay quay lại"
+        engine.call_ticket(1, no_show.display_number, reason)
+    engine.record_printer_fault("kiosk-sanh", "hết giấy / out of paper")
+    clock.advance(minutes=2)
+    return db
+
+
+def _counter_minute(
+    engine: QueueEngine,
+    number: int,
+    now: dt.datetime,
+    until: dt.datetime | None,
+    rng: random.Random,
+    *,
+    transfer: bool,
+) -> dt.datetime | None:
+    """One minute of a counter: go on serving, or finish and call the next citizen."""
+    if until is not None and now < until:
+        return until
+    if until is not None:
+        engine.finish(number, Outcome.DOSSIER_RECEIVED)
+    if transfer and number == 2:
+        moved = engine.call_next(number)
+        if moved.ticket is not None:
+            engine.transfer(number, to_service="XP", reason="Phát hiện vi phạm cần xử phạt")
+    if engine.call_next(number).ticket is None:
+        return None
+    if rng.random() < 0.06:
+        engine.no_show(number)
+        return None
+    engine.start(number)
+    return now + dt.timedelta(minutes=rng.uniform(3, 8))
+
+
+def business_day_of(clock: FakeClock) -> dt.date:
+    return clock.now().astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+
+
+def supervisor_shots(app: QApplication, out: Path) -> None:
+    """The supervisor's live view at 09:45 of a busy morning, at 1366x768 and 1920x1080."""
+    clock = FakeClock(MORNING)
+    with tempfile.TemporaryDirectory(prefix="motcua-morning-") as folder:
+        db = busy_morning(Path(folder), clock)
+        window = SupervisorWindow(
+            db,
+            QueueQueries(db, clock),
+            CounterSessions(db, clock),
+            OfficeAdmin(db, clock),
+            clock,
+        )
+        window.resize(1920, 1080)
+        window.show()
+        window.login("ld01", "9999")
+        deadline = 500
+        while window.metrics is None and deadline:
+            app.processEvents()
+            QThread.msleep(10)
+            deadline -= 1
+        window.wait_for_tasks()
+        settle(app, window)
+        save(window, out / "supervisor.png", 1.0)
+        window.resize(1366, 768)
+        settle(app, window)
+        save(window, out / "supervisor-1366x768.png", 1.0)
+        window.close()
+        db.dispose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs"))
@@ -132,6 +241,7 @@ def main() -> int:
         kiosk_shots(app, db, clock, args.out)
         display_shots(app, db, clock, args.out)
         db.dispose()
+    supervisor_shots(app, args.out)
     return 0
 
 

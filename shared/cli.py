@@ -11,16 +11,19 @@ import argparse
 import dataclasses
 import datetime as dt
 import enum
+import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from shared.admin import OfficeAdmin
+from shared.admin import KEEP, OfficeAdmin
 from shared.announcement import announcement_text
+from shared.authz import ADMIN_ROLES, OfficerIdentity
 from shared.clock import Clock, SystemClock
 from shared.config import PAPER_WIDTHS, LocalConfig, PrinterConfig, load_local_config
 from shared.database import Database, open_database, resolve_url
@@ -31,19 +34,21 @@ from shared.domain import (
     CallResult,
     IssueResult,
     Outcome,
+    Role,
     StatusView,
     TicketView,
 )
 from shared.engine import QueueEngine
 from shared.errors import DatabaseError, InvalidInputError, MotcuaError
 from shared.logs import configure_logging
-from shared.numbering import load_zone
+from shared.numbering import NumberingFormat, load_zone
 from shared.printing import PrinterError
 from shared.printing.escpos_out import describe, make_printer, print_ticket
 from shared.printing.ticket import render_ticket
 from shared.queries import QueueQueries
 from shared.reports import Grouping, csv_text, report, to_csv, to_table, to_xlsx
 from shared.schema import require_current, upgrade
+from shared.sessions import CounterSessions
 from shared.simulate import simulate
 from shared.speech import SpeechError, render_wav
 
@@ -605,6 +610,7 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
     p.add_argument("key", nargs="?")
     p.add_argument("value", nargs="?")
 
+    _add_admin_commands(add, common)
     _add_apps(apps, add, sub)
     return parser
 
@@ -667,6 +673,289 @@ def _add_printing_commands(add: Callable[[str, Handler, str], argparse.ArgumentP
     p.add_argument("--service", default=None, help="service code (default: the first one)")
     p.add_argument("--priority", metavar="CATEGORY")
     p.add_argument("--width", type=int, choices=PAPER_WIDTHS, default=None)
+
+
+# ---------------------------------------------------------------------- motcua admin
+
+PIN_ENV = "MOTCUA_PIN"
+NEW_PIN_ENV = "MOTCUA_NEW_PIN"
+
+
+def _read_pin(env: str, prompt: str, *, confirm: bool = False) -> str:
+    """A PIN from the environment variable ENV, else typed at a hidden prompt (never an argument).
+
+    It is never logged nor echoed.
+    """
+    pin = os.environ.get(env)
+    if pin:
+        return pin
+    try:
+        pin = getpass.getpass(prompt, stream=sys.stderr)
+        if confirm and getpass.getpass("Nhập lại / again: ", stream=sys.stderr) != pin:
+            raise InvalidInputError("Hai mã PIN không khớp", "the two PINs differ")
+    except EOFError:
+        raise InvalidInputError(
+            f"Cần mã PIN: đặt biến môi trường {env} hoặc nhập khi được hỏi",
+            f"a PIN is needed: set {env} or type it when asked",
+        ) from None
+    return pin
+
+
+def _admin_actor(ctx: AppContext) -> OfficerIdentity:
+    """The admin acting (--as CODE), authenticated with the same lockout as at a counter."""
+    code = ctx.args.actor
+    if code is None:
+        raise InvalidInputError(
+            "Cần --as MÃ_QUẢN_TRỊ (mã PIN lấy từ MOTCUA_PIN hoặc được hỏi)",
+            "--as ADMIN_CODE is needed (the PIN comes from MOTCUA_PIN or is asked)",
+        )
+    pin = _read_pin(PIN_ENV, f"Mã PIN của / PIN of {code}: ")
+    return CounterSessions(ctx.db, ctx.clock).authenticate(code, pin, ADMIN_ROLES)
+
+
+def _service_codes(text: str) -> list[str]:
+    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
+    if not codes:
+        raise argparse.ArgumentTypeError("give service codes separated by commas, e.g. CT,CC")
+    return codes
+
+
+def _minutes_arg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number of minutes, not '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def cmd_admin_service(ctx: AppContext) -> int:
+    a = ctx.args
+    numbering = NumberingFormat.parse(a.numbering) if a.numbering is not None else None
+    if (
+        a.admin_action == "set"
+        and not any(v is not None for v in (a.name_vi, a.name_en, a.numbering, a.cap, a.threshold))
+        and not a.no_cap
+    ):
+        raise InvalidInputError(
+            "Không có gì để thay đổi: dùng --name-vi, --name-en, --numbering, --cap, --no-cap "
+            "hoặc --threshold",
+            "nothing to change: use --name-vi, --name-en, --numbering, --cap, --no-cap or "
+            "--threshold",
+        )
+    actor = _admin_actor(ctx)
+    if a.admin_action == "add":
+        assert numbering is not None  # required by the parser
+        view = ctx.admin.add_service(
+            a.code,
+            a.name_vi,
+            a.name_en,
+            numbering,
+            daily_cap=a.cap,
+            wait_threshold_minutes=a.threshold or 30,
+            is_open=not a.closed,
+            actor=actor,
+        )
+    elif a.admin_action == "set":
+        view = ctx.admin.set_service(
+            a.service,
+            name_vi=a.name_vi,
+            name_en=a.name_en,
+            numbering=numbering,
+            daily_cap=None if a.no_cap else (a.cap if a.cap is not None else KEEP),
+            wait_threshold_minutes=a.threshold,
+            actor=actor,
+        )
+    else:
+        view = ctx.admin.set_service_open(a.service, a.admin_action == "open", actor=actor)
+    state = "mở / open" if view.is_open else "đóng / closed"
+    cap = view.daily_cap if view.daily_cap is not None else "-"
+    _emit(
+        a,
+        f"Thủ tục / service {view.code}: {view.name_vi} / {view.name_en}, {state}, "
+        f"giới hạn / cap {cap}, ngưỡng chờ / wait threshold {view.wait_threshold_minutes} "
+        "phút / min",
+        {"service": view},
+    )
+    return 0
+
+
+def cmd_admin_counter(ctx: AppContext) -> int:
+    a = ctx.args
+    actor = _admin_actor(ctx)
+    if a.admin_action == "add":
+        view = ctx.admin.add_counter(a.number, a.name, a.services or (), actor=actor)
+    else:
+        services = [] if a.all_services else a.services
+        if a.name is None and services is None:
+            raise InvalidInputError(
+                "Không có gì để thay đổi: dùng --name, --services hoặc --all-services",
+                "nothing to change: use --name, --services or --all-services",
+            )
+        view = ctx.admin.set_counter(a.number, name=a.name, services=services, actor=actor)
+    serves = ", ".join(view.service_codes) or "mọi thủ tục / every service"
+    _emit(
+        a,
+        f"Quầy / counter {view.number}: {view.name} (phục vụ / serves: {serves})",
+        {"counter": view},
+    )
+    return 0
+
+
+def cmd_admin_officer(ctx: AppContext) -> int:
+    a = ctx.args
+    action = a.admin_action
+    if action == "add" and a.actor is None and a.role == Role.ADMIN.value:
+        # A new office: its first admin needs no --as (refused once an admin exists).
+        pin = _read_pin(NEW_PIN_ENV, f"Mã PIN mới của / new PIN of {a.code}: ", confirm=True)
+        ctx.admin.add_first_admin(a.code, a.full_name, pin)
+        _emit(
+            a,
+            f"Đã tạo quản trị viên đầu tiên / first admin created: {a.code}",
+            {"officer": a.code, "action": "add", "by": None},
+        )
+        return 0
+    actor = _admin_actor(ctx)
+    if action == "list":
+        officers = ctx.admin.officers()
+        lines = [
+            f"{o.code:<8} {o.full_name:<28} {o.role:<10} "
+            + ("" if o.active else "[vô hiệu / deactivated] ")
+            + ("[bị khóa / locked]" if o.locked else "")
+            for o in officers
+        ]
+        _emit(a, "\n".join(lines) or "-", {"officers": officers})
+        return 0
+    if action == "add":
+        pin = _read_pin(NEW_PIN_ENV, f"Mã PIN mới của / new PIN of {a.code}: ", confirm=True)
+        ctx.admin.add_officer(a.code, a.full_name, Role(a.role), pin, actor=actor)
+        text = f"Đã thêm cán bộ / officer added: {a.code} ({a.role})"
+    elif action == "reset-pin":
+        pin = _read_pin(NEW_PIN_ENV, f"Mã PIN mới của / new PIN of {a.code}: ", confirm=True)
+        ctx.admin.reset_pin(a.code, pin, actor=actor)
+        text = f"Đã đặt lại mã PIN / PIN reset: {a.code}"
+    elif action == "unlock":
+        CounterSessions(ctx.db, ctx.clock).unlock_officer_as(actor, a.code)
+        text = f"Đã mở khóa / unlocked: {a.code}"
+    else:
+        ctx.admin.set_officer_active(a.code, action == "activate", actor=actor)
+        text = (
+            f"Đã kích hoạt / activated: {a.code}"
+            if action == "activate"
+            else f"Đã vô hiệu hóa / deactivated: {a.code}"
+        )
+    _emit(a, text, {"officer": a.code, "action": action, "by": actor.code})
+    return 0
+
+
+def cmd_admin_settings(ctx: AppContext) -> int:
+    a = ctx.args
+    try:
+        value = json.loads(a.value)
+    except json.JSONDecodeError:
+        value = a.value  # plain text values need no quotes
+    actor = _admin_actor(ctx)
+    office = ctx.admin.update_settings({a.key: value}, actor=actor)
+    payload = _to_jsonable(office)
+    _emit(a, json.dumps(payload, ensure_ascii=False, indent=2), payload)
+    return 0
+
+
+_Leaf = Callable[[Any, str, Handler, str], argparse.ArgumentParser]
+
+
+def _add_admin_commands(
+    add: Callable[[str, Handler, str], argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    """`motcua admin service|counter|officer|settings ACTION ... --as CODE`."""
+    acting = _Parser(add_help=False)
+    acting.add_argument(
+        "--as",
+        dest="actor",
+        default=None,
+        metavar="CODE",
+        help=f"the acting admin's officer code (PIN from ${PIN_ENV} or asked)",
+    )
+    admin = add("admin", cmd_admin_service, "change the office's configuration (admins only)")
+    kinds: Any = admin.add_subparsers(dest="admin_kind", required=True, parser_class=_Parser)
+
+    def leaf(group: Any, name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = group.add_parser(
+            name, help=help_text, description=help_text, parents=[common, acting]
+        )
+        p.set_defaults(handler=handler)
+        return p
+
+    def actions(name: str, help_text: str) -> Any:
+        kind = kinds.add_parser(name, help=help_text, description=help_text, parents=[common])
+        return kind.add_subparsers(dest="admin_action", required=True, parser_class=_Parser)
+
+    _add_admin_services(actions("service", "services (procedures)"), leaf)
+    _add_admin_counters(actions("counter", "counters"), leaf)
+    _add_admin_officers(actions("officer", "officers, supervisors and admins"), leaf)
+    p = leaf(
+        actions("settings", "office-wide settings"),
+        "set",
+        cmd_admin_settings,
+        "change one setting (VALUE: JSON or text)",
+    )
+    p.add_argument("key", metavar="KEY")
+    p.add_argument("value", metavar="VALUE")
+
+
+def _add_admin_services(actions: Any, leaf: _Leaf) -> None:
+    p = leaf(actions, "add", cmd_admin_service, "add a service")
+    p.add_argument("code")
+    p.add_argument("name_vi", metavar="NAME_VI")
+    p.add_argument("name_en", metavar="NAME_EN")
+    p.add_argument("--numbering", required=True, help="a numeric block 1001-1999 or a prefix A")
+    p.add_argument("--cap", type=_minutes_arg, help="tickets per day at most")
+    p.add_argument("--threshold", type=_minutes_arg, help="wait alert threshold in minutes")
+    p.add_argument("--closed", action="store_true", help="add it closed")
+    p = leaf(actions, "set", cmd_admin_service, "change a service")
+    p.add_argument("service")
+    p.add_argument("--name-vi")
+    p.add_argument("--name-en")
+    p.add_argument("--numbering", help="applies only before the service's first ticket of the day")
+    cap = p.add_mutually_exclusive_group()
+    cap.add_argument("--cap", type=_minutes_arg, help="tickets per day at most")
+    cap.add_argument("--no-cap", action="store_true", help="no daily cap")
+    p.add_argument("--threshold", type=_minutes_arg, help="wait alert threshold in minutes")
+    for name in ("open", "close"):
+        p = leaf(actions, name, cmd_admin_service, f"{name} a service at the kiosk")
+        p.add_argument("service")
+        p.set_defaults(numbering=None)
+
+
+def _add_admin_counters(actions: Any, leaf: _Leaf) -> None:
+    p = leaf(actions, "add", cmd_admin_counter, "add a counter (closed)")
+    p.add_argument("number", type=_counter_number)
+    p.add_argument("--name")
+    p.add_argument("--services", type=_service_codes, help="only these services, e.g. CT,CC")
+    p = leaf(actions, "set", cmd_admin_counter, "rename a counter or change its services")
+    p.add_argument("number", type=_counter_number)
+    p.add_argument("--name")
+    only = p.add_mutually_exclusive_group()
+    only.add_argument("--services", type=_service_codes, help="only these services, e.g. CT,CC")
+    only.add_argument("--all-services", action="store_true", help="serve every service")
+
+
+def _add_admin_officers(actions: Any, leaf: _Leaf) -> None:
+    text = f"add an officer (PIN from ${NEW_PIN_ENV} or asked)"
+    p = leaf(actions, "add", cmd_admin_officer, text)
+    p.add_argument("code")
+    p.add_argument("full_name", metavar="FULL_NAME")
+    p.add_argument("--role", choices=[r.value for r in Role], default=Role.OFFICER.value)
+    for name, text in (
+        ("reset-pin", f"give an officer a new PIN (from ${NEW_PIN_ENV} or asked)"),
+        ("unlock", "clear an officer's PIN lockout"),
+        ("deactivate", "deactivate an officer's account"),
+        ("activate", "activate an officer's account again"),
+    ):
+        leaf(actions, name, cmd_admin_officer, text).add_argument("code")
+    leaf(actions, "list", cmd_admin_officer, "list the officers")
 
 
 def main(argv: Sequence[str] | None = None, apps: Sequence[AppCommand] = ()) -> int:

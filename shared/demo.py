@@ -35,6 +35,7 @@ DEMO_OFFICERS = (
     ("cb03", "Lê Hoàng Cường", Role.OFFICER, "3333"),
     ("cb04", "Phạm Thị Dung", Role.OFFICER, "4444"),
     ("ld01", "Võ Minh Đức", Role.SUPERVISOR, "9999"),
+    ("qt01", "Đặng Thu Hà", Role.ADMIN, "8888"),
 )
 DEMO_COUNTERS = 4
 DEMO_OFFICE_NAME = "Công an phường Bến Thành"

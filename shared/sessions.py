@@ -21,11 +21,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from shared.authz import (
+    SUPERVISOR_ROLES,
+    OfficerIdentity,
+    require_role,
+    role_refused,
+)
 from shared.domain import ACTIVE_STATUSES, CounterState, CounterView, EventKind, Role, TicketStatus
 from shared.errors import ConflictError, NotFoundError, PermissionDeniedError
 from shared.security import verify_pin
@@ -34,18 +41,17 @@ from shared.transactions import CounterRow, Tx, WriteSide
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "LOCKOUT_MINUTES",
+    "MAX_FAILED_PINS",
+    "SUPERVISOR_ROLES",
+    "CounterSession",
+    "CounterSessions",
+    "OfficerIdentity",
+]
+
 MAX_FAILED_PINS = 5
 LOCKOUT_MINUTES = 5
-SUPERVISOR_ROLES = (Role.SUPERVISOR, Role.ADMIN)
-
-
-@dataclass(frozen=True, slots=True)
-class OfficerIdentity:
-    """Who an officer is, as the apps show it."""
-
-    code: str
-    full_name: str
-    role: Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,40 +132,56 @@ class CounterSessions(WriteSide):
 
     # ------------------------------------------------------------------ supervisors
 
+    def authenticate(
+        self, officer_code: str, pin: str, roles: Collection[Role] = SUPERVISOR_ROLES
+    ) -> OfficerIdentity:
+        """Check an officer's PIN and role, for the apps that are not a counter (supervisor).
+
+        The same rules as a counter login: a wrong PIN counts towards the lockout
+        (MAX_FAILED_PINS in a row lock the account for LOCKOUT_MINUTES), a locked or deactivated
+        account is refused even with the right PIN. A right PIN with a role not in ROLES is
+        refused too (it does not count as a wrong PIN). Nothing else is written.
+
+        Raises:
+            PermissionDeniedError: unknown code, wrong PIN, locked or deactivated account, or a
+                role not in ROLES.
+        """
+        code = officer_code.strip()
+        pin_ok = self._check_pin(code, pin)
+        identity: OfficerIdentity | None = None
+        with self._tx() as tx:
+            identity = self._authorized(tx, code, pin_ok, roles)
+        if identity is None:
+            raise self._wrong_pin_error(code)
+        log.info(
+            "officer_authenticated",
+            extra={"event": "officer_authenticated", "officer": code, "role": str(identity.role)},
+        )
+        return identity
+
     def unlock_officer(
         self, supervisor_code: str, supervisor_pin: str, officer_code: str
     ) -> OfficerIdentity:
         """A supervisor or admin clears an officer's lockout and failed PIN count."""
-        code = officer_code.strip()
         sup_code = supervisor_code.strip()
         pin_ok = self._check_pin(sup_code, supervisor_pin)
         unlocked: OfficerIdentity | None = None
         with self._tx() as tx:
             supervisor = self._supervisor(tx, sup_code, pin_ok)
             if supervisor is not None:
-                row = tx.conn.execute(sa.select(OF).where(OF.c.code == code)).first()
-                if row is None:
-                    raise NotFoundError(f"Không có cán bộ '{code}'", f"unknown officer '{code}'")
-                was_locked = row.locked_until is not None and row.locked_until > tx.now
-                tx.conn.execute(
-                    OF.update()
-                    .where(OF.c.id == row.id)
-                    .values(failed_pin_count=0, locked_until=None)
-                )
-                self._event(
-                    tx,
-                    EventKind.OFFICER_UNLOCKED,
-                    officer_id=row.id,
-                    details={
-                        "by": supervisor.code,
-                        "was_locked": was_locked,
-                        "failed_pin_count": row.failed_pin_count,
-                    },
-                )
-                unlocked = OfficerIdentity(row.code, row.full_name, Role(row.role))
+                unlocked = self._unlock(tx, supervisor.code, officer_code)
         if unlocked is None:
             raise self._wrong_pin_error(sup_code)
         return unlocked
+
+    def unlock_officer_as(self, actor: OfficerIdentity, officer_code: str) -> OfficerIdentity:
+        """unlock_officer by a supervisor or admin already authenticated (the supervisor app).
+
+        The actor's role is checked again against its row, inside the transaction.
+        """
+        with self._tx() as tx:
+            require_role(tx.conn, actor, SUPERVISOR_ROLES, tx.now)
+            return self._unlock(tx, actor.code, officer_code)
 
     def release_counter(
         self, supervisor_code: str, supervisor_pin: str, counter_number: int
@@ -176,58 +198,91 @@ class CounterSessions(WriteSide):
         with self._tx() as tx:
             supervisor = self._supervisor(tx, sup_code, pin_ok)
             if supervisor is not None:
-                counter = self._counter(tx.conn, counter_number)
-                if counter.state is CounterState.CLOSED:
-                    raise ConflictError(
-                        f"Quầy {counter_number} đã đóng, không ai giữ",
-                        f"counter {counter_number} is already closed and held by nobody",
-                    )
-                active = self._active_ticket(tx.conn, counter.id)
-                returned = None
-                if active is not None:
-                    returned = active.display_number
-                    tx.conn.execute(
-                        T.update()
-                        .where(T.c.id == active.id)
-                        .values(
-                            status=str(TicketStatus.WAITING),
-                            counter_id=None,
-                            target_counter_id=None,
-                            officer_id=None,
-                            called_at=None,
-                            started_at=None,
-                        )
-                    )
-                    self._event(
-                        tx,
-                        EventKind.TICKET_TRANSFERRED,
-                        ticket_id=active.id,
-                        counter_id=counter.id,
-                        officer_id=active.officer_id,
-                        service_id=active.service_id,
-                        details={
-                            "from_counter": counter.number,
-                            "reason": "counter_released",
-                            "previous_status": active.status,
-                        },
-                    )
-                self._return_transferred(tx, counter, "counter_released")
-                self._close(tx, counter)
-                self._event(
-                    tx,
-                    EventKind.COUNTER_RELEASED,
-                    counter_id=counter.id,
-                    officer_id=counter.officer_id,
-                    details={
-                        "by": supervisor.code,
-                        "previous_state": str(counter.state),
-                        "returned_ticket": returned,
-                    },
-                )
-                view = counter_views(tx.conn, counter.id)[0]
+                view = self._release(tx, supervisor.code, counter_number)
         if view is None:
             raise self._wrong_pin_error(sup_code)
         return view
+
+    def release_counter_as(self, actor: OfficerIdentity, counter_number: int) -> CounterView:
+        """release_counter by a supervisor or admin already authenticated (the supervisor app).
+
+        The actor's role is checked again against its row, inside the transaction.
+        """
+        with self._tx() as tx:
+            require_role(tx.conn, actor, SUPERVISOR_ROLES, tx.now)
+            return self._release(tx, actor.code, counter_number)
+
+    def _unlock(self, tx: Tx, by: str, officer_code: str) -> OfficerIdentity:
+        code = officer_code.strip()
+        row = tx.conn.execute(sa.select(OF).where(OF.c.code == code)).first()
+        if row is None:
+            raise NotFoundError(f"Không có cán bộ '{code}'", f"unknown officer '{code}'")
+        was_locked = row.locked_until is not None and row.locked_until > tx.now
+        tx.conn.execute(
+            OF.update().where(OF.c.id == row.id).values(failed_pin_count=0, locked_until=None)
+        )
+        self._event(
+            tx,
+            EventKind.OFFICER_UNLOCKED,
+            officer_id=row.id,
+            details={
+                "by": by,
+                "was_locked": was_locked,
+                "failed_pin_count": row.failed_pin_count,
+            },
+        )
+        return OfficerIdentity(row.code, row.full_name, Role(row.role))
+
+    def _release(self, tx: Tx, by: str, counter_number: int) -> CounterView:
+        counter = self._counter(tx.conn, counter_number)
+        if counter.state is CounterState.CLOSED:
+            raise ConflictError(
+                f"Quầy {counter_number} đã đóng, không ai giữ",
+                f"counter {counter_number} is already closed and held by nobody",
+            )
+        active = self._active_ticket(tx.conn, counter.id)
+        returned = None
+        if active is not None:
+            returned = active.display_number
+            tx.conn.execute(
+                T.update()
+                .where(T.c.id == active.id)
+                .values(
+                    status=str(TicketStatus.WAITING),
+                    counter_id=None,
+                    target_counter_id=None,
+                    officer_id=None,
+                    called_at=None,
+                    started_at=None,
+                )
+            )
+            self._event(
+                tx,
+                EventKind.TICKET_TRANSFERRED,
+                ticket_id=active.id,
+                counter_id=counter.id,
+                officer_id=active.officer_id,
+                service_id=active.service_id,
+                details={
+                    "from_counter": counter.number,
+                    "reason": "counter_released",
+                    "previous_status": active.status,
+                },
+            )
+        self._return_transferred(tx, counter, "counter_released")
+        self._close(tx, counter)
+        self._event(
+            tx,
+            EventKind.COUNTER_RELEASED,
+            counter_id=counter.id,
+            officer_id=counter.officer_id,
+            details={
+                "by": by,
+                "previous_state": str(counter.state),
+                "returned_ticket": returned,
+            },
+        )
+        return counter_views(tx.conn, counter.id)[0]
 
     # ------------------------------------------------------------------ helpers
 
@@ -302,15 +357,18 @@ class CounterSessions(WriteSide):
         )
 
     def _supervisor(self, tx: Tx, code: str, pin_ok: bool) -> OfficerIdentity | None:
+        return self._authorized(tx, code, pin_ok, SUPERVISOR_ROLES)
+
+    def _authorized(
+        self, tx: Tx, code: str, pin_ok: bool, roles: Collection[Role]
+    ) -> OfficerIdentity | None:
+        """The officer if the PIN was right and the role is one of ROLES (see _officer_for_pin)."""
         row = self._officer_for_pin(tx, code, pin_ok)
         if row is None:
             return None
         role = Role(row.role)
-        if role not in SUPERVISOR_ROLES:
-            raise PermissionDeniedError(
-                f"Chỉ lãnh đạo hoặc quản trị được làm thao tác này ('{code}' là cán bộ)",
-                f"only a supervisor or an admin can do this ('{code}' is an officer)",
-            )
+        if role not in roles:
+            raise role_refused(code, role, roles)
         return OfficerIdentity(row.code, row.full_name, role)
 
     def _take_counter(self, tx: Tx, officer: AnyRow, counter_number: int) -> CounterSession:
