@@ -128,8 +128,14 @@ def _on_write_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> Non
 
 
 def _begin_immediate(conn: Connection) -> None:
-    """Take the write lock, retrying quickly while another process holds it (bounded)."""
+    """Take the write lock at SQLAlchemy's begin (unless Database.write_tx already took it)."""
     raw = _raw(conn)
+    if not raw.in_transaction:
+        _take_write_lock(raw)
+
+
+def _take_write_lock(raw: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, retrying quickly while another process holds the lock (bounded)."""
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     pause = 0.0001
     while True:
@@ -188,15 +194,49 @@ class Database:
             self.write_lock.acquire()
         try:
             conn = self._write_connection(durable)
+            if self.is_sqlite:
+                with self._sqlite_tx(conn, durable):
+                    yield conn
+                return
             try:
                 with conn.begin():
                     yield conn
             except sa.exc.OperationalError as exc:
                 self._drop_write_connection(durable)
-                raise _busy_or_broken(exc) from exc
+                raise _busy_or_broken(str(exc.orig)) from exc
         finally:
             if self.write_lock is not None:
                 self.write_lock.release()
+
+    @contextmanager
+    def _sqlite_tx(self, conn: Connection, durable: bool) -> Iterator[None]:
+        """BEGIN IMMEDIATE and COMMIT straight on the kept DB-API connection.
+
+        SQLAlchemy's begin and commit (events, transaction objects) cost more than the rest of a
+        "call next" while the lock is held. A statement run through SQLAlchemy inside still works:
+        its autobegin finds the transaction open (see _begin_immediate) and its commit is ours.
+        """
+        raw = _raw(conn)
+        try:
+            _take_write_lock(raw)
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction():
+                    conn.rollback()
+                else:
+                    raw.rollback()
+                raise
+            if conn.in_transaction():
+                conn.commit()
+            else:
+                raw.commit()
+        except sa.exc.OperationalError as exc:
+            self._drop_write_connection(durable)
+            raise _busy_or_broken(str(exc.orig)) from exc
+        except sqlite3.OperationalError as exc:
+            self._drop_write_connection(durable)
+            raise _busy_or_broken(str(exc)) from exc
 
     def _write_connection(self, durable: bool) -> Connection:
         connections: dict[bool, Connection] = self._local.__dict__.setdefault("connections", {})
@@ -220,7 +260,7 @@ class Database:
             with self.read.begin() as conn:
                 yield conn
         except sa.exc.OperationalError as exc:
-            raise _busy_or_broken(exc) from exc
+            raise _busy_or_broken(str(exc.orig)) from exc
 
     def dispose(self) -> None:
         """Close this thread's connections and the pools (other threads' kept ones close with
@@ -237,8 +277,7 @@ def _raw(conn: Connection) -> sqlite3.Connection:
     return raw
 
 
-def _busy_or_broken(exc: sa.exc.OperationalError) -> DatabaseError:
-    text = str(exc.orig)
+def _busy_or_broken(text: str) -> DatabaseError:
     if "locked" in text or "busy" in text:
         return DatabaseError(
             f"Cơ sở dữ liệu đang bận quá {BUSY_TIMEOUT_MS // 1000} giây, vui lòng thử lại",
