@@ -30,6 +30,14 @@ from shared.paths import default_database_path
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+# Each process copies the WAL back into the database after this many of its write transactions
+# (300-400 WAL pages), once it has released the write lock (see Database._checkpoint_if_due).
+# Measured with 8 counters: every 30 gave a 99th percentile of 13-14 ms, every 100 15-21 ms,
+# every 250 16-18 ms (a checkpoint costs 3-8 ms whatever its size: the two fsyncs dominate).
+CHECKPOINT_EVERY = 30
+# SQLite's own automatic checkpoint, which runs inside COMMIT with the write lock held, stays as
+# a safety net only (a WAL of 4,000 pages, 16 MB).
+AUTOCHECKPOINT_PAGES = 4000
 ENV_DB = "MOTCUA_DB"
 
 
@@ -125,6 +133,7 @@ def _on_write_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> Non
     # tries, which made the 99th percentile of "call next" 60 ms with 8 counters. _begin_immediate
     # retries every few hundred microseconds instead.
     _configure_sqlite(dbapi_connection, 0)
+    dbapi_connection.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
 
 
 def _begin_immediate(conn: Connection) -> None:
@@ -175,6 +184,7 @@ class Database:
     # Each thread keeps its write connections (one durable, one not) between transactions:
     # checking one out of the pool for every transaction costs more than the transaction.
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    _writes: int = field(default=0, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -190,23 +200,30 @@ class Database:
                 program but may roll back if the power fails before the next durable commit or
                 checkpoint; the database stays consistent either way.
         """
+        if not self.is_sqlite:
+            with self._server_tx(durable) as conn:
+                yield conn
+            return
         if self.write_lock is not None:
             self.write_lock.acquire()
         try:
             conn = self._write_connection(durable)
-            if self.is_sqlite:
-                with self._sqlite_tx(conn, durable):
-                    yield conn
-                return
-            try:
-                with conn.begin():
-                    yield conn
-            except sa.exc.OperationalError as exc:
-                self._drop_write_connection(durable)
-                raise _busy_or_broken(str(exc.orig)) from exc
+            with self._sqlite_tx(conn, durable):
+                yield conn
         finally:
             if self.write_lock is not None:
                 self.write_lock.release()
+        self._checkpoint_if_due(conn)
+
+    @contextmanager
+    def _server_tx(self, durable: bool) -> Iterator[Connection]:
+        conn = self._write_connection(durable)
+        try:
+            with conn.begin():
+                yield conn
+        except sa.exc.OperationalError as exc:
+            self._drop_write_connection(durable)
+            raise _busy_or_broken(str(exc.orig)) from exc
 
     @contextmanager
     def _sqlite_tx(self, conn: Connection, durable: bool) -> Iterator[None]:
@@ -237,6 +254,22 @@ class Database:
         except sqlite3.OperationalError as exc:
             self._drop_write_connection(durable)
             raise _busy_or_broken(str(exc)) from exc
+
+    def _checkpoint_if_due(self, conn: Connection) -> None:
+        """Copy the WAL back into the database every CHECKPOINT_EVERY write transactions.
+
+        SQLite's automatic checkpoint runs inside COMMIT, so with the write lock held: 4-5 ms
+        every ~80 "call next" during which every counter waited. A passive checkpoint blocks
+        neither the writers nor the readers, so it runs here, after the lock is released. Every
+        process counts its own transactions: whatever the number of processes, the office makes
+        one checkpoint per CHECKPOINT_EVERY write transactions.
+        """
+        self._writes += 1
+        if self._writes % CHECKPOINT_EVERY == 0:
+            try:
+                _raw(conn).execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.OperationalError as exc:  # e.g. another process is checkpointing
+                log.debug("checkpoint skipped: %s", exc)
 
     def _write_connection(self, durable: bool) -> Connection:
         connections: dict[bool, Connection] = self._local.__dict__.setdefault("connections", {})
