@@ -347,7 +347,8 @@ class QueueEngine(WriteSide):
             called = None
             if chosen is not None:
                 called = self._claim(tx, counter, chosen, officer_id, {"over_normal": over_normal})
-        return CallResult(counter.number, called, closed)
+        # The views are built once the write lock is free for the next counter.
+        return CallResult(counter.number, self._view(tx, called), self._view(tx, closed))
 
     def _next_candidate(self, tx: Tx, counter: CounterRow) -> tuple[int | None, bool]:
         normal = priority = None
@@ -381,7 +382,8 @@ class QueueEngine(WriteSide):
         ticket_id: int,
         officer_id: int | None,
         details: dict[str, Any],
-    ) -> TicketView:
+    ) -> AnyRow:
+        """Give the ticket to the counter; returns its new row (RETURNING)."""
         row = _Q_CLAIM.one(  # the write lock is held: the row cannot have moved since it was read
             tx.conn,
             {
@@ -400,7 +402,7 @@ class QueueEngine(WriteSide):
             service_id=row.service_id,
             details={**details, "priority_category": row.priority_category},
         )
-        return self._row_view(tx, row)
+        return row
 
     def call_ticket(
         self,
@@ -444,7 +446,7 @@ class QueueEngine(WriteSide):
                 )
             details = {"over_normal": False, "out_of_order": True, "reason": reason.strip()}
             called = self._claim(tx, counter, ticket.id, officer_id, details)
-        return CallResult(counter.number, called, closed)
+        return CallResult(counter.number, self._row_view(tx, called), self._view(tx, closed))
 
     def _ticket_by_number(self, tx: Tx, display_number: str) -> TicketView:
         row = tx.conn.execute(
@@ -520,9 +522,10 @@ class QueueEngine(WriteSide):
         with self._tx(durable=False) as tx:
             counter, active = self._counter_with_active(tx.conn, counter_number)
             row = self._require_active(counter, active, ACTIVE_STATUSES)
-            return self._finish_row(
+            finished = self._finish_row(
                 tx, counter, row, outcome=outcome, officer_id=row.officer_id, closed_by="finish"
             )
+        return self._row_view(tx, finished)
 
     def _finish_row(
         self,
@@ -533,7 +536,8 @@ class QueueEngine(WriteSide):
         outcome: Outcome,
         officer_id: int | None,
         closed_by: str,
-    ) -> TicketView:
+    ) -> AnyRow:
+        """Finish the ticket of ROW; returns its new row (RETURNING)."""
         finished = _Q_FINISH.one(
             tx.conn, {"ticket_id": row.id, "outcome": str(outcome), "now": tx.now}
         )
@@ -550,7 +554,7 @@ class QueueEngine(WriteSide):
                 "previous_status": row.status,
             },
         )
-        return self._row_view(tx, finished)
+        return finished
 
     def transfer(
         self,

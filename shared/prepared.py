@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
@@ -23,7 +23,9 @@ Convert = Callable[[Any], Any]  # one value from Python to the driver, or back
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     sql: str
-    positional: tuple[str, ...] | None  # parameter order for qmark/format drivers
+    # qmark/format drivers: (name, value written into the statement or None, conversion or None)
+    # for each placeholder in order; None for drivers with named parameters.
+    positional: tuple[tuple[str, Any, Convert | None], ...] | None
     binds: tuple[tuple[str, Convert], ...]  # only the parameters that need one
     defaults: dict[str, Any]  # the values written into the statement (status = 'waiting' ...)
     row_type: Any  # a namedtuple class, or None for statements without rows
@@ -42,9 +44,20 @@ class Prepared:
         statement: the statement, with sa.bindparam() placeholders for every value.
     """
 
+    # Every prepared statement of the imported modules (module constants), for compile_all().
+    _all: ClassVar[list[Prepared]] = []
+
     def __init__(self, statement: sa.Executable) -> None:
         self._statement = statement
         self._by_dialect: dict[str, _Compiled] = {}
+        Prepared._all.append(self)
+
+    @classmethod
+    def compile_all(cls, dialect: Dialect) -> None:
+        """Compile every statement for DIALECT now (a few ms each) rather than at its first run,
+        which would be in a transaction holding the office's write lock."""
+        for prepared in cls._all:
+            prepared._get(dialect)
 
     def _compile(self, dialect: Dialect) -> _Compiled:
         # No IN (...) lists in these statements: they compile to placeholders that SQLAlchemy
@@ -68,7 +81,12 @@ class Prepared:
                 process = column.type.dialect_impl(dialect).result_processor(dialect, None)
                 if process is not None:
                     results.append((index, process))
-        positional = tuple(compiled.positiontup) if compiled.positional else None
+        positional = None
+        if compiled.positional:
+            convert = dict(binds)
+            positional = tuple(
+                (name, defaults[name], convert.get(name)) for name in compiled.positiontup
+            )
         return _Compiled(
             compiled.string, positional, tuple(binds), defaults, row_type, tuple(results)
         )
@@ -80,13 +98,19 @@ class Prepared:
         return found
 
     def _args(self, c: _Compiled, params: Mapping[str, Any]) -> Any:
+        if c.positional is not None:
+            args = []
+            for name, default, process in c.positional:
+                value = params.get(name, default)
+                if process is not None and value is not None:
+                    value = process(value)
+                args.append(value)
+            return args
         values = dict(c.defaults)
         values.update(params)
         for name, process in c.binds:
             if values[name] is not None:
                 values[name] = process(values[name])
-        if c.positional is not None:
-            return [values[name] for name in c.positional]
         return values
 
     def rows(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[Any]:

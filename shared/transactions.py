@@ -87,6 +87,15 @@ _Q_SERVICE = Prepared(
     .order_by(sa.case((S.c.code == sa.bindparam("code"), 0), else_=1))
     .limit(1)
 )
+# A prepared statement holds no IN (...) list: "status is open" is written out.
+_Q_OPEN_BEFORE = Prepared(
+    sa.select(T.c.id, T.c.counter_id, T.c.service_id, T.c.status, T.c.display_number)
+    .where(
+        sa.or_(*(T.c.status == str(s) for s in OPEN_STATUSES)),
+        T.c.business_day < sa.bindparam("day", type_=T.c.business_day.type),
+    )
+    .order_by(T.c.id)
+)
 _Q_COUNTER = Prepared(
     sa.select(C.c.id, C.c.number, C.c.state, C.c.officer_id).where(
         C.c.number == sa.bindparam("number")
@@ -135,12 +144,18 @@ class WriteSide:
         self._clock = clock
         self._office: _OfficeState | None = None
         self._expired_before: dt.date | None = None
+        Prepared.compile_all(db.write.dialect)
 
     # ------------------------------------------------------------------ transactions
 
     @contextmanager
     def _tx(self, *, durable: bool = True) -> Iterator[Tx]:
         """One use case's transaction (see Database.write_tx for DURABLE)."""
+        if self._office is None:
+            # The first transaction of the process reads the settings and names before it takes
+            # the write lock; under it, only their version is checked again.
+            with self._db.read_tx() as conn:
+                self._office_state(conn)
         with self._db.write_tx(durable=durable) as conn:
             state = self._office_state(conn)
             now = self._clock.now()
@@ -175,6 +190,9 @@ class WriteSide:
         """A ticket row from RETURNING as the apps see it."""
         return named_ticket_view(row, tx.names)
 
+    def _view(self, tx: Tx, row: AnyRow | None) -> TicketView | None:
+        return None if row is None else named_ticket_view(row, tx.names)
+
     def _event(
         self,
         tx: Tx,
@@ -201,12 +219,7 @@ class WriteSide:
 
     def _expire_before(self, tx: Tx, day: dt.date, *, reason: str = "day_rolled_over") -> int:
         """Close every ticket still open from a business day before DAY, each with an event."""
-        open_ = [str(s) for s in OPEN_STATUSES]
-        rows = tx.conn.execute(
-            sa.select(T.c.id, T.c.counter_id, T.c.service_id, T.c.status, T.c.display_number)
-            .where(T.c.status.in_(open_), T.c.business_day < day)
-            .order_by(T.c.id)
-        ).all()
+        rows = _Q_OPEN_BEFORE.rows(tx.conn, {"day": day})
         return self._expire_rows(tx, rows, reason)
 
     def _expire_rows(self, tx: Tx, rows: Sequence[AnyRow], reason: str) -> int:
