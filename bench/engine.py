@@ -55,11 +55,15 @@ def _setup(path: Path, counters: int) -> None:
     db.dispose()
 
 
+READY = "ready"
+
+
 def _issue_worker(url: str, count: int, start: Any, out: Any) -> None:
     db = open_database(url)
     engine = QueueEngine(db, SystemClock())
     codes = [s.code for s in DEMO_SERVICES]
     latencies = []
+    out.put(READY)
     start.wait()
     for i in range(count):
         t0 = time.perf_counter()
@@ -73,6 +77,7 @@ def _call_worker(url: str, counter: int, start: Any, out: Any) -> None:
     db = open_database(url)
     engine = QueueEngine(db, SystemClock())
     latencies = []
+    out.put(READY)
     start.wait()
     while True:
         t0 = time.perf_counter()
@@ -90,7 +95,11 @@ def _run_phase(target: Any, args_per_process: list[tuple[Any, ...]]) -> tuple[fl
     procs = [ctx.Process(target=target, args=(*a, start, out)) for a in args_per_process]
     for p in procs:
         p.start()
-    time.sleep(1.5)  # let every process import and connect before the clock starts
+    # The clock starts once every process has imported, connected and said so: start-up takes
+    # 0.5-1 s per process here (several seconds on a loaded machine) and is not what is measured.
+    for _ in procs:
+        if out.get(timeout=600) != READY:
+            raise SystemExit("a worker process reported before it was ready")
     t0 = time.perf_counter()
     start.set()
     latencies: list[float] = []
