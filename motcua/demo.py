@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -111,6 +112,8 @@ def _open_office(folder: Path, *, autopilot: bool) -> int:
     processes = [
         subprocess.Popen([*common, *args], env={**os.environ, **env}) for args, env in plans
     ]
+    # Stopped by a service manager or `kill`: close the apps too (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(
         "motcua demo: hall display, kiosk, supervisor and counters 1-2 are open "
         f"(tickets in {folder / 'tickets'}).\n"
