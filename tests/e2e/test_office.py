@@ -8,18 +8,19 @@ and the database. Then processes are killed with SIGKILL at random moments and r
 from __future__ import annotations
 
 import random
-import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from e2e.conftest import AUDIO
-from e2e.office import PINS, App, environment, kiosk_config, wait_until
+from e2e.office import PINS, App, environment, kiosk_config, postgres_database, wait_until
 
 ACTIVE = ("called", "serving")
 ENDS_AT_A_COUNTER = {
@@ -31,19 +32,43 @@ ENDS_AT_A_COUNTER = {
 }
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield str(tmp_path / "office.db")
+    else:
+        with postgres_database() as url:
+            yield url
+
+
 @pytest.fixture
-def office(tmp_path: Path) -> Iterator[tuple[str, Path, list[App]]]:
-    db = tmp_path / "office.db"
+def office(db_url: str, tmp_path: Path) -> Iterator[tuple[str, Path, list[App]]]:
     subprocess.run(
-        [sys.executable, "-m", "motcua", "--db", str(db), "init", "--demo"],
+        [sys.executable, "-m", "motcua", "--db", db_url, "init", "--demo"],
         check=True,
         capture_output=True,
         env=environment(),
     )
     apps: list[App] = []
-    yield str(db), tmp_path, apps
+    yield db_url, tmp_path, apps
     for app in apps:
         app.stop()
+        # Shown by pytest when the test failed: what each app said besides its JSON lines.
+        events = Counter(line.get("event") for line in app.lines)
+        print(f"--- {app.name}: {dict(events)}")
+        for line in app.other[-30:]:
+            print(f"    {line}")
+
+
+def _rows(db: str, sql: str) -> list[Any]:
+    """Rows of SQL on the office's database, SQLite file or PostgreSQL URL."""
+    url = db if "://" in db else f"sqlite:///{db}"
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(sa.text(sql)).all())
+    finally:
+        engine.dispose()
 
 
 def start_office(db: str, folder: Path, apps: list[App], *, pace: float) -> dict[str, App]:
@@ -69,19 +94,22 @@ def start_office(db: str, folder: Path, apps: list[App], *, pace: float) -> dict
 
 
 def tickets(db: str) -> list[tuple[str, str, str, int | None]]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(
-            "SELECT display_number, issued_service_id, status, counter_id FROM ticket ORDER BY id"
-        ).fetchall()
+    return [
+        tuple(r)
+        for r in _rows(
+            db,
+            "SELECT display_number, issued_service_id, status, counter_id FROM ticket ORDER BY id",
+        )
+    ]
 
 
 def calls_in_log_order(db: str) -> list[tuple[str, int]]:
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute(
-            "SELECT t.display_number, c.number FROM event e JOIN ticket t ON t.id = e.ticket_id"
-            " JOIN counter c ON c.id = e.counter_id"
-            " WHERE e.kind IN ('ticket_called', 'ticket_recalled') ORDER BY e.id"
-        ).fetchall()
+    rows = _rows(
+        db,
+        "SELECT t.display_number, c.number FROM event e JOIN ticket t ON t.id = e.ticket_id"
+        " JOIN counter c ON c.id = e.counter_id"
+        " WHERE e.kind IN ('ticket_called', 'ticket_recalled') ORDER BY e.id",
+    )
     return [(str(n), int(c)) for n, c in rows]
 
 
@@ -94,14 +122,12 @@ def check_invariants(db: str) -> None:
         per_service.setdefault(service, []).append(int(number))
     for issued in per_service.values():  # no gap, no repeat, per service
         assert issued == list(range(issued[0], issued[0] + len(issued)))
-    with sqlite3.connect(db) as conn:
-        events = conn.execute(
-            "SELECT ticket_id, kind FROM event WHERE ticket_id IS NOT NULL ORDER BY id"
-        ).fetchall()
-        active = conn.execute(
-            "SELECT counter_id, count(*) FROM ticket WHERE status IN ('called', 'serving')"
-            " GROUP BY counter_id HAVING count(*) > 1"
-        ).fetchall()
+    events = _rows(db, "SELECT ticket_id, kind FROM event WHERE ticket_id IS NOT NULL ORDER BY id")
+    active = _rows(
+        db,
+        "SELECT counter_id, count(*) FROM ticket WHERE status IN ('called', 'serving')"
+        " GROUP BY counter_id HAVING count(*) > 1",
+    )
     # A ticket is at one counter at a time: called again only after it left the last one.
     at_a_counter: set[int] = set()
     twice = []

@@ -11,11 +11,18 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from unit_support import MONDAY, MONDAY_0800, add_services, all_events, create_database
+from unit_support import (
+    MONDAY,
+    MONDAY_0800,
+    add_services,
+    all_events,
+    create_database_at,
+    postgres_database,
+)
 
 from shared.admin import OfficeAdmin
 from shared.clock import FakeClock
-from shared.database import Database
+from shared.database import Database, sqlite_url
 from shared.domain import EventView, TicketView
 from shared.engine import QueueEngine
 from shared.queries import QueueQueries
@@ -26,9 +33,32 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "q.db"
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Modules that set BACKENDS_TOO = True run on SQLite and on PostgreSQL (when the server of
+    MOTCUA_TEST_POSTGRES is there, as .ci/run starts it; skipped otherwise)."""
+    if "backend" in metafunc.fixturenames:
+        both = getattr(metafunc.module, "BACKENDS_TOO", False)
+        metafunc.parametrize("backend", ["sqlite", "postgresql"] if both else ["sqlite"])
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = create_database(db_path)
+def backend() -> str:  # replaced by pytest_generate_tests
+    return "sqlite"
+
+
+@pytest.fixture
+def db_url(backend: str, db_path: Path) -> Iterator[str]:
+    """A new, empty database of the backend, for one test."""
+    if backend == "sqlite":
+        yield sqlite_url(db_path)
+        return
+    with postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = create_database_at(db_url)
     yield database
     database.dispose()
 

@@ -18,6 +18,8 @@ from shared.numbering import NumberingFormat
 from shared.queries import QueueQueries
 from shared.sessions import CounterSessions
 
+BACKENDS_TOO = True  # also on PostgreSQL (see conftest)
+
 ADMIN = OfficerIdentity("ad01", "Quản Trị Viên", Role.ADMIN)
 
 

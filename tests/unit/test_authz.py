@@ -19,6 +19,8 @@ from shared.queries import QueueQueries
 from shared.sessions import LOCKOUT_MINUTES, MAX_FAILED_PINS, CounterSessions
 from shared.tables import OF
 
+BACKENDS_TOO = True  # also on PostgreSQL (see conftest)
+
 OFFICER = OfficerIdentity("cb01", "Nguyễn Văn An", Role.OFFICER)
 SUPERVISOR = OfficerIdentity("ld01", "Võ Minh Đức", Role.SUPERVISOR)
 ADMIN = OfficerIdentity("ad01", "Quản Trị Viên", Role.ADMIN)

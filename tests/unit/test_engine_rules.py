@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from unit_support import MONDAY, active_per_counter
 
 from shared.admin import OfficeAdmin
 from shared.clock import FakeClock
-from shared.database import open_database, sqlite_url
+from shared.database import open_database
 from shared.domain import (
     CounterState,
     EventKind,
@@ -25,6 +24,8 @@ from shared.engine import QueueEngine
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
 from shared.numbering import NumberingFormat
 from shared.queries import QueueQueries
+
+BACKENDS_TOO = True  # also on PostgreSQL (see conftest)
 
 TUESDAY = MONDAY + dt.timedelta(days=1)
 TUESDAY_0005 = dt.datetime(2025, 3, 3, 17, 5, tzinfo=dt.UTC)  # 00:05 local on Tuesday
@@ -705,9 +706,9 @@ def test_a_refused_first_action_of_the_day_does_not_lose_the_expiry(
 
 
 def test_event_ids_strictly_increase_across_writers(
-    db_path: Path, engine: QueueEngine, clock: FakeClock, queries: QueueQueries
+    db_url: str, engine: QueueEngine, clock: FakeClock, queries: QueueQueries
 ) -> None:
-    other_db = open_database(sqlite_url(db_path))  # a second PC on the same file
+    other_db = open_database(db_url)  # a second PC on the same database
     try:
         other = QueueEngine(other_db, clock)
         last = queries.events_after(0, limit=100_000)[-1].id

@@ -12,6 +12,8 @@ from shared.database import Database
 from shared.engine import QueueEngine
 from shared.metrics import AlertKind, CounterActivity, LiveMetrics, live_metrics
 
+BACKENDS_TOO = True  # also on PostgreSQL (see conftest)
+
 
 def _morning_at_0915(admin: OfficeAdmin, engine: QueueEngine, clock: FakeClock) -> None:
     """The fixture's morning, then 2002 (DD) waiting from 08:30, counter 2 paused at 08:30, a

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from unit_support import add_services, all_events, create_database
+from unit_support import add_services, all_events, create_database, create_database_at
 
 from shared.admin import OfficeAdmin
 from shared.clock import SystemClock
@@ -25,6 +25,7 @@ from shared.engine import QueueEngine
 from shared.queries import QueueQueries
 
 pytestmark = pytest.mark.slow
+BACKENDS_TOO = True  # the concurrent counters also on PostgreSQL (see conftest)
 
 PROCESSES = 8
 ROUNDS = 25
@@ -78,9 +79,8 @@ def _assert_numbered_without_gaps(tickets: list[TicketView]) -> None:
         assert sorted(seqs) == list(range(1, len(seqs) + 1)), key
 
 
-def test_concurrent_counters_call_each_ticket_exactly_once(tmp_path: Path) -> None:
-    path = tmp_path / "q.db"
-    db = create_database(path)
+def test_concurrent_counters_call_each_ticket_exactly_once(db_url: str) -> None:
+    db = create_database_at(db_url)
     try:
         clock = SystemClock()
         admin, engine = OfficeAdmin(db, clock), QueueEngine(db, clock)
@@ -95,7 +95,7 @@ def test_concurrent_counters_call_each_ticket_exactly_once(tmp_path: Path) -> No
         workers = [
             ctx.Process(
                 target=_counter_worker,
-                args=(sqlite_url(path), number, ROUNDS, barrier, results),
+                args=(db_url, number, ROUNDS, barrier, results),
             )
             for number in range(1, PROCESSES + 1)
         ]

@@ -12,6 +12,8 @@ from shared.engine import QueueEngine
 from shared.errors import NotFoundError
 from shared.queries import QueueQueries
 
+BACKENDS_TOO = True  # also on PostgreSQL (see conftest)
+
 pytestmark = pytest.mark.usefixtures("office")
 
 

@@ -48,6 +48,8 @@ from shared.reports import (
     to_xlsx,
 )
 
+BACKENDS_TOO = True  # also on PostgreSQL (see conftest)
+
 TUESDAY_0800 = MONDAY_0800 + dt.timedelta(days=1)
 
 

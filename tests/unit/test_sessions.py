@@ -19,6 +19,8 @@ from shared.queries import QueueQueries
 from shared.sessions import LOCKOUT_MINUTES, MAX_FAILED_PINS, CounterSessions
 from shared.tables import OF
 
+BACKENDS_TOO = True  # also on PostgreSQL (see conftest)
+
 
 @pytest.fixture
 def sessions(db: Database, clock: FakeClock) -> CounterSessions:
