@@ -26,7 +26,7 @@ from shared.announcement import announcement_text
 from shared.authz import ADMIN_ROLES, OfficerIdentity
 from shared.clock import Clock, SystemClock
 from shared.config import PAPER_WIDTHS, LocalConfig, PrinterConfig, load_local_config
-from shared.database import Database, open_database, resolve_url
+from shared.database import Database, open_database, resolve_url, safe_url
 from shared.demo import seed_demo
 from shared.domain import (
     COUNTER_STATE_VI,
@@ -140,11 +140,12 @@ def cmd_init(ctx: AppContext) -> int:
             )
         seed_demo(ctx.admin, ctx.engine)
         seeded = True
+    url = safe_url(ctx.db.url)
     _emit(
         ctx.args,
-        f"Cơ sở dữ liệu sẵn sàng / database ready: {ctx.db.url} (schema {before or '-'} -> {after})"
+        f"Cơ sở dữ liệu sẵn sàng / database ready: {url} (schema {before or '-'} -> {after})"
         + (", dữ liệu mẫu đã nạp / demo office seeded" if seeded else ""),
-        {"url": ctx.db.url, "schema_before": before, "schema": after, "demo_seeded": seeded},
+        {"url": url, "schema_before": before, "schema": after, "demo_seeded": seeded},
     )
     return 0
 

@@ -321,6 +321,14 @@ def _busy_or_broken(text: str) -> DatabaseError:
     return DatabaseError(f"Lỗi cơ sở dữ liệu: {text}", f"database error: {text}")
 
 
+def safe_url(url: str) -> str:
+    """URL as it may be shown or logged: a password in it becomes ***."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
+
+
 def open_database(url: str, *, create: bool = False) -> Database:
     """Build the engines for URL. A SQLite file must exist unless create is true."""
     try:

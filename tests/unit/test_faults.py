@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from shared.database import safe_url
+
 APPS = (["kiosk", "--windowed"], ["counter"], ["display", "--windowed"], ["status"])
 
 
@@ -56,3 +58,10 @@ def test_a_database_that_cannot_be_created_gives_one_line() -> None:
 
 def test_a_database_folder_given_as_the_file_gives_one_line(tmp_path: Path) -> None:
     _one_line(_motcua("--db", str(tmp_path), "status"), "cannot open database")
+
+
+def test_a_password_in_a_database_url_is_never_shown() -> None:
+    shown = safe_url("postgresql+psycopg://motcua:Pho-bo-2026@192.168.1.10/motcua")
+    assert "Pho-bo-2026" not in shown
+    assert shown == "postgresql+psycopg://motcua:***@192.168.1.10/motcua"
+    assert safe_url("sqlite:////var/lib/motcua/motcua.db") == "sqlite:////var/lib/motcua/motcua.db"
