@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
 
 from display.announcer import CallAnnouncer
 from display.window import DisplayWindow
 from shared.announcement import announcement_text
+from shared.backup import daily_backup
 from shared.cli import AppContext
+from shared.database import sqlite_path
 from shared.domain import EventView
 from shared.feed import ChangeFeed
 from shared.paths import asset_path, user_cache_dir
 from shared.qt.app import application
+from shared.qt.tasks import TaskRunner
 from shared.settings import VoiceOptions
 from shared.speech import SpeechWorker
 
@@ -40,6 +46,7 @@ def run(ctx: AppContext) -> int:
         )
     window = DisplayWindow(ctx.queries, ctx.clock, announcer)
     window.follow(ChangeFeed(ctx.db))
+    _schedule_daily_backups(ctx, window)
     if ctx.local.screen.fullscreen and not getattr(ctx.args, "windowed", False):
         window.showFullScreen()
     else:
@@ -52,3 +59,27 @@ def run(ctx: AppContext) -> int:
     if speech is not None:
         speech.close()
     return code
+
+
+def _schedule_daily_backups(ctx: AppContext, window: DisplayWindow) -> None:
+    """With [backup] folder set, today's backup is made 5 s after start and checked every hour
+    (the display runs all day on the office PC; a backup never blocks it: it runs on a thread)."""
+    settings = ctx.local.backup
+    database = sqlite_path(ctx.db.url)
+    if not settings.folder or database is None:
+        return
+    folder = Path(settings.folder)
+    runner = TaskRunner("backup", window)
+    queries = ctx.queries
+
+    def due() -> None:
+        day = queries.status().business_day
+        runner.submit(
+            lambda: daily_backup(database, folder, day, settings.keep_days),
+            on_error=lambda error: log.warning("daily backup failed: %s", error),
+        )
+
+    timer = QTimer(window)
+    timer.timeout.connect(due)
+    timer.start(3_600_000)
+    QTimer.singleShot(5_000, due)

@@ -24,9 +24,10 @@ from zoneinfo import ZoneInfo
 from shared.admin import KEEP, OfficeAdmin
 from shared.announcement import announcement_text
 from shared.authz import ADMIN_ROLES, OfficerIdentity
+from shared.backup import backup, daily_backup, restore
 from shared.clock import Clock, SystemClock
 from shared.config import PAPER_WIDTHS, LocalConfig, PrinterConfig, load_local_config
-from shared.database import Database, open_database, resolve_url, safe_url
+from shared.database import Database, open_database, resolve_url, safe_url, sqlite_path
 from shared.demo import seed_demo
 from shared.domain import (
     COUNTER_STATE_VI,
@@ -343,6 +344,48 @@ def cmd_announce(ctx: AppContext) -> int:
     return 0
 
 
+def _sqlite_file(ctx: AppContext) -> Path:
+    path = sqlite_path(ctx.db.url)
+    if path is None:
+        raise InvalidInputError(
+            "Sao lưu PostgreSQL bằng pg_dump của máy chủ",
+            "back up a PostgreSQL database with the server's pg_dump",
+        )
+    return path
+
+
+def cmd_backup(ctx: AppContext) -> int:
+    a = ctx.args
+    database = _sqlite_file(ctx)
+    if a.daily is not None:
+        today = ctx.queries.status().business_day
+        written = daily_backup(database, a.daily, today, a.keep)
+        text = f"Đã sao lưu / backed up: {written}" if written else "Hôm nay đã có bản sao lưu"
+        if not written:
+            text += f" / today's backup exists in {a.daily}"
+        _emit(a, text, {"written": str(written) if written else None, "folder": str(a.daily)})
+        return 0
+    info = backup(database, a.out)
+    _emit(
+        a,
+        f"Đã sao lưu / backed up: {info.path} ({info.tickets} số / tickets, {info.bytes} bytes)",
+        info,
+    )
+    return 0
+
+
+def cmd_restore(ctx: AppContext) -> int:
+    a = ctx.args
+    database = _sqlite_file(ctx)
+    info = restore(database, a.file)
+    _emit(
+        a,
+        f"Đã khôi phục / restored {info.path} ({info.tickets} số / tickets) vào / into {database}",
+        info,
+    )
+    return 0
+
+
 def cmd_end_day(ctx: AppContext) -> int:
     closed = ctx.engine.end_day(include_today=ctx.args.today)
     _emit(ctx.args, f"Đã đóng / expired {closed} số / tickets", {"expired": closed})
@@ -605,6 +648,7 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
 
     _add_report_commands(add, sub, common)
     _add_voice_commands(add)
+    _add_backup_commands(add)
 
     p = add("settings", cmd_settings, "show or change office-wide settings")
     p.add_argument("action", choices=["show", "set"])
@@ -650,6 +694,16 @@ def _add_report_commands(
     p.add_argument("--arrivals-per-hour", type=float, required=True)
     p.add_argument("--hours", type=float, default=8.0)
     p.add_argument("--seed", type=int, default=1)
+
+
+def _add_backup_commands(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:
+    p = add("backup", cmd_backup, "back up the SQLite database while the apps run")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", type=Path, metavar="FILE")
+    target.add_argument("--daily", type=Path, metavar="DIR", help="today's backup in DIR")
+    p.add_argument("--keep", type=int, default=30, metavar="DAYS", help="with --daily")
+    p = add("restore", cmd_restore, "put a backup back (the current data is kept beside it)")
+    p.add_argument("file", type=Path)
 
 
 def _add_voice_commands(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> None:

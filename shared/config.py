@@ -49,6 +49,14 @@ class SoundConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class BackupConfig:
+    """Daily backups made by this PC's hall display (none when folder is empty)."""
+
+    folder: str = ""
+    keep_days: int = 30
+
+
+@dataclass(frozen=True, slots=True)
 class LocalConfig:
     """One PC's settings. Every field has a default: an empty or missing file is valid."""
 
@@ -58,6 +66,7 @@ class LocalConfig:
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     screen: ScreenConfig = field(default_factory=ScreenConfig)
     sound: SoundConfig = field(default_factory=SoundConfig)
+    backup: BackupConfig = field(default_factory=BackupConfig)
 
 
 # section -> key -> (type, check) ; the check returns an error text or None
@@ -89,6 +98,10 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], _Check]]] = {
     "sound": {
         "enabled": (bool, None),
         "volume": ((int, float), lambda v: None if 0 <= v <= 1 else "must be between 0 and 1"),
+    },
+    "backup": {
+        "folder": (str, None),
+        "keep_days": (int, lambda v: None if v >= 1 else "must be 1 or more"),
     },
 }
 
@@ -166,6 +179,7 @@ def _build(path: Path, data: dict[str, Any]) -> LocalConfig:
         printer=PrinterConfig(**section("printer")),
         screen=ScreenConfig(**section("screen")),
         sound=SoundConfig(**section("sound")),
+        backup=BackupConfig(**section("backup")),
     )
 
 

@@ -321,6 +321,11 @@ def _busy_or_broken(text: str) -> DatabaseError:
     return DatabaseError(f"Lỗi cơ sở dữ liệu: {text}", f"database error: {text}")
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for a server database."""
+    return _sqlite_path(sa.engine.make_url(url))
+
+
 def safe_url(url: str) -> str:
     """URL as it may be shown or logged: a password in it becomes ***."""
     try:
