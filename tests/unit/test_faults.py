@@ -65,3 +65,30 @@ def test_a_password_in_a_database_url_is_never_shown() -> None:
     assert "Pho-bo-2026" not in shown
     assert shown == "postgresql+psycopg://motcua:***@192.168.1.10/motcua"
     assert safe_url("sqlite:////var/lib/motcua/motcua.db") == "sqlite:////var/lib/motcua/motcua.db"
+
+
+def test_a_database_held_busy_by_another_program_gives_a_bounded_wait_and_one_line(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "busy.db"
+    assert _motcua("--db", str(path), "init", "--demo").returncode == 0
+    # Another program (a database browser, say) holds SQLite's write lock and never lets go.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(120)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        run = _motcua("--db", str(path), "issue", "CT")
+    finally:
+        holder.kill()
+        holder.communicate()
+    _one_line(run, "the database stayed busy for over 10 s; try again")
+    assert _motcua("--db", str(path), "issue", "CT").returncode == 0  # free again: it works
