@@ -27,6 +27,7 @@ CHOOSE_SERVICE_PRIORITY = Text(
     "Ưu tiên: {category} — mời chọn thủ tục", "Priority: {category} — please choose a procedure"
 )
 PRIORITY_BUTTON = Text("Ưu tiên", "Priority")
+PRIORITY_TICKET = Text("Ưu tiên: {category}", "Priority: {category}")
 PRIORITY_TITLE = Text("Chọn đối tượng ưu tiên", "Who is the priority for?")
 CANCEL = Text("Quay lại", "Back")
 LANGUAGE_BUTTON = Text("English", "Tiếng Việt")

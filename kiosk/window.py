@@ -555,9 +555,15 @@ class KioskWindow(QWidget):
         ticket = issued.ticket
         self.your_number.setText(_two(texts.YOUR_NUMBER, lang))
         self.number_label.setText(ticket.display_number)
-        self.service_label.setText(
-            _two(texts.Text(ticket.service_name_vi, ticket.service_name_en), lang)
-        )
+        service = _two(texts.Text(ticket.service_name_vi, ticket.service_name_en), lang)
+        category = None
+        if ticket.priority_category and self._board is not None:
+            category = self._board.settings.priority.category(ticket.priority_category)
+        if category is not None:
+            service += "\n" + texts.PRIORITY_TICKET.pick(lang)[0].format(
+                category=category.name_en if lang == "en" else category.name_vi
+            )
+        self.service_label.setText(service)
         ahead = texts.AHEAD.pick(lang)
         self.ahead_label.setText(
             f"{ahead[0].format(ahead=issued.people_ahead)}\n"

@@ -239,6 +239,7 @@ def test_the_priority_path_issues_a_priority_ticket(
         touch(qtbot, window, "CT")
     [ticket] = tickets(db, clock)
     assert ticket.priority_category == "elderly"
+    assert "Ưu tiên: Người cao tuổi" in window.service_label.text()
     window.go_home()
     assert "Người cao tuổi" not in window.prompt.text()  # the next citizen starts afresh
 
