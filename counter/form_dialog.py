@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from counter import texts
 from counter.theme import STYLESHEET
+from shared.bilingual import Text
 
 
 class FormDialog(QDialog):
@@ -23,7 +24,7 @@ class FormDialog(QDialog):
     request signal and returns True, or returns False after show_error().
     """
 
-    def __init__(self, title: texts.Text, parent: QWidget | None = None) -> None:
+    def __init__(self, title: Text, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title.line())
         self.setStyleSheet(STYLESHEET)
@@ -51,7 +52,7 @@ class FormDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
 
-    def add_field(self, text: texts.Text | None, widget: QWidget) -> None:
+    def add_field(self, text: Text | None, widget: QWidget) -> None:
         if text is not None:
             label = QLabel(text.line())
             label.setObjectName("fieldLabel")
@@ -59,7 +60,7 @@ class FormDialog(QDialog):
             self._fields.addWidget(label)
         self._fields.addWidget(widget)
 
-    def show_error(self, text: texts.Text) -> None:
+    def show_error(self, text: Text) -> None:
         self.error_label.setText(f"{text.vi}<br><small>{text.en}</small>")
         self.error_label.show()
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from counter import texts
 from counter.queue_panel import QueuePanel
 from counter.ticket_panel import CurrentTicketPanel
+from shared.bilingual import Text
 from shared.domain import CounterState, CounterView, TicketStatus, TicketView
 
 
@@ -36,7 +37,7 @@ class CounterAction(StrEnum):
 
 
 # action -> (label, key shown on the button)
-_BUTTONS: dict[CounterAction, tuple[texts.Text, str]] = {
+_BUTTONS: dict[CounterAction, tuple[Text, str]] = {
     CounterAction.RECALL: (texts.RECALL, "F2"),
     CounterAction.NO_SHOW: (texts.NO_SHOW, "F3"),
     CounterAction.START: (texts.START, "F4"),

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLineEdit, QRadioButton, QWidget
 
 from counter import texts
 from counter.form_dialog import FormDialog
+from shared.bilingual import Text
 
 
 class SupervisorAction(StrEnum):
@@ -52,7 +53,7 @@ class SupervisorDialog(FormDialog):
         code = self.code_edit.text().strip()
         target = self.target_edit.text().strip()
         if not code or not self.pin_edit.text() or not target:
-            self.show_error(texts.Text("Điền đủ các ô", "Fill in every field"))
+            self.show_error(Text("Điền đủ các ô", "Fill in every field"))
             return False
         action = (
             SupervisorAction.RELEASE_COUNTER
@@ -60,7 +61,7 @@ class SupervisorDialog(FormDialog):
             else SupervisorAction.UNLOCK_OFFICER
         )
         if action is SupervisorAction.RELEASE_COUNTER and not target.isdigit():
-            self.show_error(texts.Text("Số quầy phải là một số", "The counter must be a number"))
+            self.show_error(Text("Số quầy phải là một số", "The counter must be a number"))
             return False
         self.supervisor_requested.emit(
             SupervisorRequest(code, self.pin_edit.text(), action, target)

@@ -3,23 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
+from shared.bilingual import Text
 from shared.domain import TICKET_STATUS_VI, PriorityPolicy, TicketStatus
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    vi: str
-    en: str
-
-    def format(self, **values: object) -> Text:
-        return Text(self.vi.format(**values), self.en.format(**values))
-
-    def line(self) -> str:
-        """Both languages on one line, for buttons and labels."""
-        return f"{self.vi} / {self.en}"
-
 
 WINDOW_TITLE = Text("motcua – Quầy {number}", "motcua – Counter {number}")
 LOGIN_TITLE = Text("Đăng nhập quầy", "Counter login")

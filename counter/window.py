@@ -20,13 +20,13 @@ from counter import texts
 from counter.call_ticket_dialog import CallTicketDialog
 from counter.form_dialog import FormDialog
 from counter.login_view import LoginRequest, LoginView
-from counter.message_bar import MessageBar, MessageKind
 from counter.outcome_dialog import OutcomeDialog
 from counter.pause_dialog import PauseDialog
 from counter.serve_view import CounterAction, ServeView
 from counter.supervisor_dialog import SupervisorAction, SupervisorDialog, SupervisorRequest
 from counter.theme import STYLESHEET
 from counter.transfer_dialog import TransferDialog, TransferRequest
+from shared.bilingual import Text
 from shared.clock import Clock
 from shared.domain import (
     ACTIVE_STATUSES,
@@ -44,6 +44,7 @@ from shared.domain import (
 from shared.engine import QueueEngine
 from shared.errors import MotcuaError
 from shared.qt.feed_watcher import FeedWatcher
+from shared.qt.message_bar import MessageBar, MessageKind
 from shared.qt.tasks import TaskRunner
 from shared.queries import CounterQueueView, QueueQueries
 from shared.sessions import CounterSession, CounterSessions
@@ -518,7 +519,7 @@ class CounterWindow(QMainWindow):
             text = texts.CALLED.format(number=ticket.display_number)
         self.message_bar.show_text(MessageKind.INFO, text)
 
-    def _ticket_done(self, text: texts.Text) -> Callable[[TicketView], None]:
+    def _ticket_done(self, text: Text) -> Callable[[TicketView], None]:
         def show(ticket: TicketView) -> None:
             self._set_ticket(ticket if ticket.status in ACTIVE_STATUSES else None)
             self.message_bar.show_text(MessageKind.INFO, text.format(number=ticket.display_number))

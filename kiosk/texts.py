@@ -6,20 +6,11 @@ The language switch only decides which of the two is the large line: the other s
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from shared.bilingual import Text
 
 WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    vi: str
-    en: str
-
-    def pick(self, language: str) -> tuple[str, str]:
-        """(large line, small line) for the language chosen on the screen."""
-        return (self.en, self.vi) if language == "en" else (self.vi, self.en)
 
 
 CHOOSE_SERVICE = Text("Mời chọn thủ tục", "Please choose a procedure")

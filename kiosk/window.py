@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from kiosk import texts
 from kiosk.exit_dialog import ExitDialog, PinChecker
 from kiosk.printing import TicketOutput
+from shared.bilingual import Text
 from shared.board import Board, ServiceTile, read_board
 from shared.clock import Clock
 from shared.database import Database
@@ -97,7 +98,7 @@ class ServiceButton(QPushButton):
     def show_tile(self, tile: ServiceTile, language: str, priority: bool) -> None:
         self.tile = tile
         s = tile.service
-        names = texts.Text(s.name_vi, s.name_en).pick(language)
+        names = Text(s.name_vi, s.name_en).pick(language)
         self.name.setText(names[0])
         self.sub.setText(names[1])
         if not s.is_open:
@@ -482,7 +483,7 @@ class KioskWindow(QWidget):
                 self.category_box.addWidget(button, index // 2, index % 2)
                 self.category_buttons[category.code] = button
         for category in categories:
-            text = texts.Text(category.name_vi, category.name_en)
+            text = Text(category.name_vi, category.name_en)
             self.category_buttons[category.code].setText(_two(text, self.language))
 
     def _tick(self) -> None:
@@ -555,7 +556,7 @@ class KioskWindow(QWidget):
         ticket = issued.ticket
         self.your_number.setText(_two(texts.YOUR_NUMBER, lang))
         self.number_label.setText(ticket.display_number)
-        service = _two(texts.Text(ticket.service_name_vi, ticket.service_name_en), lang)
+        service = _two(Text(ticket.service_name_vi, ticket.service_name_en), lang)
         category = None
         if ticket.priority_category and self._board is not None:
             category = self._board.settings.priority.category(ticket.priority_category)
@@ -657,7 +658,7 @@ class KioskWindow(QWidget):
             lambda error: self._print_failed(issued, error),
         )
 
-    def _set_print_status(self, text: texts.Text, *, fault: bool) -> None:
+    def _set_print_status(self, text: Text, *, fault: bool) -> None:
         self.print_label.setText(_two(text, self.language))
         self.print_label.setProperty("fault", fault)
         self.print_label.style().unpolish(self.print_label)
@@ -760,6 +761,6 @@ class LabelButton(QPushButton):
         return self.label.text()
 
 
-def _two(text: texts.Text, language: str) -> str:
+def _two(text: Text, language: str) -> str:
     big, small = text.pick(language)
     return f"{big}\n{small}"

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from shared.admin import OfficeAdmin
 from shared.authz import OfficerIdentity
+from shared.bilingual import Text
 from shared.domain import Role
 from shared.errors import InvalidInputError
 from shared.numbering import NumberingFormat
@@ -43,7 +44,7 @@ Apply = Callable[[OfficeAdmin, CounterSessions, OfficerIdentity], object]
 class AdminChange:
     """One change asked for in the tab: what it is (for the message) and the call to make."""
 
-    what: texts.Text
+    what: Text
     apply: Apply
 
 
@@ -51,7 +52,7 @@ def _codes(text: str) -> list[str]:
     return [c.strip().upper() for c in text.split(",") if c.strip()]
 
 
-def _json(field: texts.Text, text: str) -> Any:
+def _json(field: Text, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError:
@@ -193,7 +194,7 @@ class AdminView(QWidget):
 
     # ------------------------------------------------------------------ changes
 
-    def _emit(self, what: texts.Text, apply: Apply) -> None:
+    def _emit(self, what: Text, apply: Apply) -> None:
         self.change_requested.emit(AdminChange(what, apply))
 
     def _on_service_add(self) -> None:
@@ -205,7 +206,7 @@ class AdminView(QWidget):
         numbering, cap = self.service_numbering.text(), self.service_cap.value() or None
         threshold = self.service_threshold.value()
         self._emit(
-            texts.Text(f"thêm thủ tục {code}", f"service {code} added"),
+            Text(f"thêm thủ tục {code}", f"service {code} added"),
             lambda admin, _s, actor: admin.add_service(
                 code,
                 vi,
@@ -223,7 +224,7 @@ class AdminView(QWidget):
         numbering, cap = self.service_numbering.text().strip(), self.service_cap.value() or None
         threshold = self.service_threshold.value()
         self._emit(
-            texts.Text(f"thủ tục {code}", f"service {code}"),
+            Text(f"thủ tục {code}", f"service {code}"),
             lambda admin, _s, actor: admin.set_service(
                 code,
                 name_vi=vi or None,
@@ -238,9 +239,9 @@ class AdminView(QWidget):
     def _on_service_open(self, is_open: bool) -> None:
         code = self.service_code.text()
         what = (
-            texts.Text(f"mở thủ tục {code}", f"service {code} opened")
+            Text(f"mở thủ tục {code}", f"service {code} opened")
             if is_open
-            else texts.Text(f"đóng thủ tục {code}", f"service {code} closed")
+            else Text(f"đóng thủ tục {code}", f"service {code} closed")
         )
         self._emit(
             what, lambda admin, _s, actor: admin.set_service_open(code, is_open, actor=actor)
@@ -250,7 +251,7 @@ class AdminView(QWidget):
         number, name = self.counter_number.value(), self.counter_name.text()
         services = _codes(self.counter_services.text())
         self._emit(
-            texts.Text(f"thêm quầy {number}", f"counter {number} added"),
+            Text(f"thêm quầy {number}", f"counter {number} added"),
             lambda admin, _s, actor: admin.add_counter(number, name or None, services, actor=actor),
         )
 
@@ -258,7 +259,7 @@ class AdminView(QWidget):
         number, name = self.counter_number.value(), self.counter_name.text()
         services = _codes(self.counter_services.text())
         self._emit(
-            texts.Text(f"quầy {number}", f"counter {number}"),
+            Text(f"quầy {number}", f"counter {number}"),
             lambda admin, _s, actor: admin.set_counter(
                 number, name=name or None, services=services, actor=actor
             ),
@@ -270,7 +271,7 @@ class AdminView(QWidget):
         pin = self.officer_pin.text()
         self.officer_pin.clear()
         self._emit(
-            texts.Text(f"thêm cán bộ {code}", f"officer {code} added"),
+            Text(f"thêm cán bộ {code}", f"officer {code} added"),
             lambda admin, _s, actor: admin.add_officer(code, name, role, pin, actor=actor),
         )
 
@@ -278,21 +279,21 @@ class AdminView(QWidget):
         code, pin = self.officer_code.text(), self.officer_pin.text()
         self.officer_pin.clear()
         self._emit(
-            texts.Text(f"đặt lại PIN của {code}", f"PIN of {code} reset"),
+            Text(f"đặt lại PIN của {code}", f"PIN of {code} reset"),
             lambda admin, _s, actor: admin.reset_pin(code, pin, actor=actor),
         )
 
     def _on_officer_unlock(self) -> None:
         code = self.officer_code.text()
         self._emit(
-            texts.Text(f"mở khóa {code}", f"{code} unlocked"),
+            Text(f"mở khóa {code}", f"{code} unlocked"),
             lambda _a, sessions, actor: sessions.unlock_officer_as(actor, code),
         )
 
     def _on_officer_deactivate(self) -> None:
         code = self.officer_code.text()
         self._emit(
-            texts.Text(f"vô hiệu hóa {code}", f"{code} deactivated"),
+            Text(f"vô hiệu hóa {code}", f"{code} deactivated"),
             lambda admin, _s, actor: admin.set_officer_active(code, False, actor=actor),
         )
 
@@ -312,7 +313,7 @@ class AdminView(QWidget):
                 values["priority"] = _json(texts.PRIORITY, priority)
             return admin.update_settings(values, actor=actor)
 
-        self._emit(texts.Text("thiết lập chung", "office settings"), apply)
+        self._emit(Text("thiết lập chung", "office settings"), apply)
 
 
 def _row(*buttons: QPushButton) -> QWidget:

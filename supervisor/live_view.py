@@ -15,13 +15,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shared.bilingual import Text
 from shared.metrics import CounterActivity, CounterMetrics, LiveMetrics
 from supervisor import texts
 from supervisor.hour_chart import HourChart
 from supervisor.widgets import DataTable
 
 
-def _title(text: texts.Text) -> QLabel:
+def _title(text: Text) -> QLabel:
     label = QLabel(text.line())
     label.setObjectName("sectionTitle")
     return label

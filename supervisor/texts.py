@@ -2,21 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    vi: str
-    en: str
-
-    def format(self, **values: object) -> Text:
-        return Text(self.vi.format(**values), self.en.format(**values))
-
-    def line(self) -> str:
-        """Both languages on one line, for buttons, labels and table headers."""
-        return f"{self.vi} / {self.en}"
-
+from shared.bilingual import Text
 
 WINDOW_TITLE = Text("motcua – Lãnh đạo", "motcua – Supervisor")
 LOGIN_TITLE = Text("Đăng nhập lãnh đạo", "Supervisor login")

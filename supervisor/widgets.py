@@ -2,53 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
-from enum import StrEnum
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QWidget
 from PySide6.QtWidgets import QTableWidgetItem as Item
 
-from supervisor.texts import Text
-
-
-class MessageKind(StrEnum):
-    INFO = "info"
-    ERROR = "error"
-    BUSY = "busy"
-
-
-class MessageBar(QLabel):
-    """What just happened, or what went wrong: Vietnamese in bold, English beside it."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("message")
-        self.setWordWrap(True)
-        self.kind: MessageKind | None = None
-        self.vi = ""
-        self.en = ""
-        self.clear_message()
-
-    def show_message(self, kind: MessageKind, vi: str, en: str) -> None:
-        self.kind, self.vi, self.en = kind, vi, en
-        self.setProperty("kind", str(kind))
-        self.setText(f"<b>{html.escape(vi)}</b> / {html.escape(en)}")
-        self._repolish()
-
-    def show_text(self, kind: MessageKind, text: Text) -> None:
-        self.show_message(kind, text.vi, text.en)
-
-    def clear_message(self) -> None:
-        self.kind, self.vi, self.en = None, "", ""
-        self.setProperty("kind", "none")
-        self.setText("")
-        self._repolish()
-
-    def _repolish(self) -> None:
-        self.style().unpolish(self)
-        self.style().polish(self)
+from shared.bilingual import Text
 
 
 class DataTable(QTableWidget):

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from shared.admin import OfficeAdmin
 from shared.audit import AuditEntry, audit_day
 from shared.authz import OfficerIdentity
+from shared.bilingual import Text
 from shared.clock import Clock
 from shared.database import Database
 from shared.domain import EventView, Role
@@ -38,6 +39,7 @@ from shared.errors import MotcuaError
 from shared.metrics import LiveMetrics, live_metrics
 from shared.numbering import business_day, load_zone
 from shared.qt.feed_watcher import FeedWatcher
+from shared.qt.message_bar import MessageBar, MessageKind
 from shared.qt.tasks import TaskRunner
 from shared.queries import QueueQueries
 from shared.reports import Report, report, to_csv, to_xlsx
@@ -50,7 +52,6 @@ from supervisor.live_view import LiveView
 from supervisor.login_view import LoginView
 from supervisor.reports_view import ReportRequest, ReportsView
 from supervisor.theme import STYLESHEET
-from supervisor.widgets import MessageBar, MessageKind
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +154,7 @@ class SupervisorWindow(QMainWindow):
         self.tabs.addTab(self.audit_view, texts.TAB_AUDIT.line())
         self.tabs.addTab(self.reports_view, texts.TAB_REPORTS.line())
         self.tabs.addTab(self.admin_view, texts.TAB_ADMIN.line())
-        self.message_bar = MessageBar()
+        self.message_bar = MessageBar(one_line=True)
 
         main = QWidget()
         main_layout = QVBoxLayout(main)
@@ -401,7 +402,7 @@ class SupervisorWindow(QMainWindow):
         actor, admin, sessions = self._require_actor(), self._admin, self._sessions
         self._run(
             lambda: change.apply(admin, sessions, actor),
-            lambda _result: texts.Text(
+            lambda _result: Text(
                 texts.SAVED.vi.format(what=change.what.vi),
                 texts.SAVED.en.format(what=change.what.en),
             ),
@@ -418,7 +419,7 @@ class SupervisorWindow(QMainWindow):
             raise RuntimeError("nobody is logged in")
         return self._actor
 
-    def _run(self, work: Callable[[], Any], message: Callable[[Any], texts.Text]) -> None:
+    def _run(self, work: Callable[[], Any], message: Callable[[Any], Text]) -> None:
         def done(result: Any) -> None:
             self.message_bar.show_text(MessageKind.INFO, message(result))
             self.action_finished.emit(result)

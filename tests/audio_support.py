@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
+
+import pytest
 
 
 def pulse_running() -> bool:
@@ -36,3 +39,15 @@ def start_null_sink() -> bool:
 
 def stop() -> None:
     subprocess.run(["pulseaudio", "--kill"], capture_output=True, check=False)
+
+
+_STARTED = start_null_sink()
+AUDIO = pulse_running()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_pulse_at_the_end() -> Iterator[None]:
+    """Imported by the conftest of each folder that opens windows."""
+    yield
+    if _STARTED:
+        stop()

@@ -10,14 +10,9 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import pytest
-import sqlalchemy as sa
 
 Line = dict[str, Any]
 
@@ -89,27 +84,6 @@ class App:
     @property
     def alive(self) -> bool:
         return self.process.poll() is None
-
-
-POSTGRES_ENV = "MOTCUA_TEST_POSTGRES"
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    """A new database on the server of $MOTCUA_TEST_POSTGRES (.ci/run starts one), dropped after."""
-    server = os.environ.get(POSTGRES_ENV)
-    if not server:
-        pytest.skip(f"no PostgreSQL server: set {POSTGRES_ENV} (.ci/run does)")
-    name = f"motcua_e2e_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def environment(**extra: str) -> dict[str, str]:

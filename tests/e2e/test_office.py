@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from audio_support import AUDIO
+from pg_support import postgres_database
 
-from e2e.conftest import AUDIO
-from e2e.office import PINS, App, environment, kiosk_config, postgres_database, wait_until
+from e2e.office import PINS, App, environment, kiosk_config, wait_until
 
 ACTIVE = ("called", "serving")
 ENDS_AT_A_COUNTER = {

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from counter.call_ticket_dialog import CallTicketDialog
-from counter.message_bar import MessageKind
 from counter.outcome_dialog import OutcomeDialog
 from counter.pause_dialog import PauseDialog
 from counter.serve_view import CounterAction
@@ -33,6 +32,7 @@ from shared.clock import FakeClock
 from shared.database import open_database
 from shared.domain import CounterState, EventView, Outcome, TicketStatus
 from shared.engine import QueueEngine
+from shared.qt.message_bar import MessageKind
 from shared.queries import QueueQueries
 from shared.sessions import CounterSessions
 

@@ -17,12 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from audio_support import AUDIO
 from pytestqt.qtbot import QtBot
 
 from display.announcer import CallAnnouncer
 from display.app import CHIME, sentence_for
 from display.window import DisplayTimings, DisplayWindow
-from gui.conftest import AUDIO
 from shared.admin import OfficeAdmin
 from shared.clock import SystemClock
 from shared.database import open_database, sqlite_url

@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from pg_support import postgres_database
 from unit_support import (
     MONDAY,
     MONDAY_0800,
     add_services,
     all_events,
     create_database_at,
-    postgres_database,
 )
 
 from shared.admin import OfficeAdmin

@@ -7,14 +7,7 @@ worker inherits that path).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
-import pytest
-import sqlalchemy as sa
 
 from shared.admin import OfficeAdmin
 from shared.database import Database, open_database, sqlite_url
@@ -46,27 +39,6 @@ def create_database_at(url: str) -> Database:
     db = open_database(url, create=True)
     upgrade(db)
     return db
-
-
-POSTGRES_ENV = "MOTCUA_TEST_POSTGRES"
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    """A new PostgreSQL database on the server of $MOTCUA_TEST_POSTGRES, dropped afterwards."""
-    server = os.environ.get(POSTGRES_ENV)
-    if not server:
-        pytest.skip(f"no PostgreSQL server: set {POSTGRES_ENV} (.ci/run does)")
-    name = f"motcua_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def add_services(admin: OfficeAdmin, count: int = len(SERVICES)) -> list[str]:

@@ -1,4 +1,4 @@
-"""The line under the counter screen that says what just happened, or what went wrong."""
+"""The line under a window that says what just happened, or what went wrong."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-from counter.texts import Text
+from shared.bilingual import Text
 
 
 class MessageKind(StrEnum):
@@ -17,14 +17,17 @@ class MessageKind(StrEnum):
 
 
 class MessageBar(QLabel):
-    """Vietnamese large, English smaller under it; coloured by kind. Empty when cleared."""
+    """Vietnamese in bold, English smaller under it (or beside it: one_line); coloured by kind
+    through the window's style sheet (#message[kind="error"]...). Empty when cleared."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, one_line: bool = False) -> None:
         super().__init__(parent)
+        self._one_line = one_line
         self.setObjectName("message")
         self.setWordWrap(True)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        self.setMinimumHeight(64)
+        if not one_line:
+            self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+            self.setMinimumHeight(64)
         self.kind: MessageKind | None = None
         self.vi = ""
         self.en = ""
@@ -33,9 +36,12 @@ class MessageBar(QLabel):
     def show_message(self, kind: MessageKind, vi: str, en: str) -> None:
         self.kind, self.vi, self.en = kind, vi, en
         self.setProperty("kind", str(kind))
-        self.setText(
-            f"<b>{html.escape(vi)}</b><br><span style='font-size:14px'>{html.escape(en)}</span>"
-        )
+        if self._one_line:
+            self.setText(f"<b>{html.escape(vi)}</b> / {html.escape(en)}")
+        else:
+            self.setText(
+                f"<b>{html.escape(vi)}</b><br><span style='font-size:14px'>{html.escape(en)}</span>"
+            )
         self._repolish()
 
     def show_text(self, kind: MessageKind, text: Text) -> None:
