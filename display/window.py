@@ -25,6 +25,7 @@ from shared.errors import MotcuaError
 from shared.feed import ChangeFeed
 from shared.numbering import load_zone
 from shared.qt.feed_watcher import FeedWatcher
+from shared.qt.logo import logo_pixmap
 from shared.qt.tasks import TaskRunner
 from shared.queries import QueueQueries
 from shared.settings import OfficeSettings, VoiceOptions
@@ -187,6 +188,10 @@ class DisplayWindow(QWidget):
         root.setContentsMargins(20, 12, 20, 0)
         root.setSpacing(10)
         header = QHBoxLayout()
+        self.logo = QLabel()
+        self.logo.setObjectName("logo")
+        self.logo.hide()
+        header.addWidget(self.logo)
         self.office = QLabel()
         self.office.setObjectName("office")
         self.clock_label = QLabel()
@@ -323,6 +328,10 @@ class DisplayWindow(QWidget):
         self._settings = settings
         self._zone = load_zone(settings.time_zone)
         self.office.setText(settings.office_name)
+        pixmap = logo_pixmap(settings.logo_png, max(self.office.height(), 48))
+        if pixmap is not None:
+            self.logo.setPixmap(pixmap)
+        self.logo.setVisible(pixmap is not None)
         self.marquee.set_text(settings.notice_text)
         if initial:
             if self._announcer is not None:

@@ -42,6 +42,7 @@ from shared.feed import ChangeFeed
 from shared.numbering import load_zone
 from shared.printing.ticket import ticket_url
 from shared.qt.feed_watcher import FeedWatcher
+from shared.qt.logo import logo_pixmap
 from shared.qt.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -360,6 +361,7 @@ class KioskWindow(QWidget):
             QLabel {{ color: {p["header"]}; }}
             #logo {{ background: #c62828; color: #ffd54f; border-radius: {px(4)};
                      font: bold {px(3.2)} "DejaVu Sans"; min-width: {px(8)}; min-height: {px(8)}; }}
+            #logo[picture="true"] {{ background: transparent; }}
             #office {{ font: bold {px(3.4)} "DejaVu Sans"; }}
             #clock {{ font: {px(2.8)} "DejaVu Sans"; }}
             #prompt {{ font: bold {px(3.6)} "DejaVu Sans"; padding: {px(0.5)}; }}
@@ -446,6 +448,7 @@ class KioskWindow(QWidget):
         board = self._board
         if board is not None:
             self.office.setText(board.settings.office_name)
+            self._show_logo(board.settings.logo_png)
         if self._priority is None:
             big, small = texts.CHOOSE_SERVICE.pick(lang)
         else:
@@ -468,6 +471,18 @@ class KioskWindow(QWidget):
         self.reprint_button.setText(_two(texts.REPRINT, lang))
         if board is not None:
             self._build_categories(board)
+
+    def _show_logo(self, encoded: str) -> None:
+        side = max(self.logo.height(), 64)
+        pixmap = logo_pixmap(encoded, side)
+        if pixmap is None:
+            self.logo.setText("CA")  # the drawn badge of the ward police (clears a picture)
+            self.logo.setProperty("picture", False)
+        else:
+            self.logo.setPixmap(pixmap)
+            self.logo.setProperty("picture", True)
+        self.logo.style().unpolish(self.logo)
+        self.logo.style().polish(self.logo)
 
     def _build_categories(self, board: Board) -> None:
         categories = board.settings.priority.categories

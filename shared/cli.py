@@ -50,6 +50,7 @@ from shared.queries import QueueQueries
 from shared.reports import Grouping, csv_text, report, to_csv, to_table, to_xlsx
 from shared.schema import require_current, upgrade
 from shared.sessions import CounterSessions
+from shared.settings import logo_from_file
 from shared.simulate import simulate
 from shared.speech import SpeechError, render_wav
 
@@ -428,13 +429,20 @@ def _status_text(status: StatusView, zone: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
+def _setting_value(key: str, text: str) -> Any:
+    """VALUE as given: JSON, plain text (no quotes needed), or @FILE for the logo image."""
+    if key == "logo_png" and text.startswith("@"):
+        return logo_from_file(Path(text[1:]))
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
 def cmd_settings(ctx: AppContext) -> int:
     a = ctx.args
     if a.action == "set":
-        try:
-            value = json.loads(a.value)
-        except json.JSONDecodeError:
-            value = a.value  # plain text values need no quotes
+        value = _setting_value(a.key, a.value)
         office = ctx.admin.update_settings({a.key: value})
     else:
         office = ctx.queries.settings()
@@ -906,10 +914,7 @@ def cmd_admin_officer(ctx: AppContext) -> int:
 
 def cmd_admin_settings(ctx: AppContext) -> int:
     a = ctx.args
-    try:
-        value = json.loads(a.value)
-    except json.JSONDecodeError:
-        value = a.value  # plain text values need no quotes
+    value = _setting_value(a.key, a.value)
     actor = _admin_actor(ctx)
     office = ctx.admin.update_settings({a.key: value}, actor=actor)
     payload = _to_jsonable(office)

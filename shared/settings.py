@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
+import io
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
+
+from PIL import Image
 
 from shared.domain import (
     DEFAULT_PRIORITY_CATEGORIES,
@@ -59,7 +65,12 @@ class OfficeSettings:
     lookup_base_url: str = "https://motcua.local/t/"
     priority: PriorityPolicy = field(default_factory=PriorityPolicy)
     voice: VoiceOptions = field(default_factory=VoiceOptions)
+    logo_png: str = ""  # base64 PNG, at most LOGO_SIDE pixels a side; "" for the drawn badge
 
+
+LOGO_SIDE = 256
+LOGO_MAX_BYTES = 200_000
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 SETTING_KEYS = tuple(f.name for f in dataclasses.fields(OfficeSettings))
 
@@ -108,6 +119,8 @@ def parse_value(key: str, raw: Any) -> Any:
             load_zone(raw)
         if key == "office_name" and not raw.strip():
             raise ValueError("must not be empty")
+        if key == "logo_png" and raw:
+            _check_logo(raw)
         return raw
     except (TypeError, ValueError, KeyError) as exc:
         raise InvalidInputError(
@@ -167,3 +180,34 @@ def _int(value: Any, name: str, low: int, high: int = 10_000) -> int:
     if not low <= value <= high:
         raise ValueError(f"{name} must be between {low} and {high}")
     return value
+
+
+def _check_logo(encoded: str) -> None:
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except binascii.Error as exc:
+        raise ValueError("must be a base64 PNG (set it with @FILE)") from exc
+    if not data.startswith(PNG_SIGNATURE):
+        raise ValueError("must be a PNG image (set it with @FILE)")
+    if len(data) > LOGO_MAX_BYTES:
+        raise ValueError(f"at most {LOGO_MAX_BYTES // 1000} kB")
+
+
+def logo_from_file(path: Path) -> str:
+    """The logo setting made from an image file: scaled to LOGO_SIDE, PNG, base64.
+
+    Raises:
+        InvalidInputError: the file is missing or is not an image.
+    """
+    try:
+        with Image.open(path) as image:
+            image.load()
+            logo = image.convert("RGBA")
+    except (OSError, Image.DecompressionBombError) as exc:
+        raise InvalidInputError(
+            f"Không đọc được ảnh logo {path}: {exc}", f"cannot read the logo image {path}: {exc}"
+        ) from exc
+    logo.thumbnail((LOGO_SIDE, LOGO_SIDE))
+    buffer = io.BytesIO()
+    logo.save(buffer, format="PNG", optimize=True)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -34,7 +36,7 @@ from shared.domain import Role
 from shared.errors import InvalidInputError
 from shared.numbering import NumberingFormat
 from shared.sessions import CounterSessions
-from shared.settings import OfficeSettings, to_json
+from shared.settings import OfficeSettings, logo_from_file, to_json
 from supervisor import texts
 
 Apply = Callable[[OfficeAdmin, CounterSessions, OfficerIdentity], object]
@@ -178,10 +180,31 @@ class AdminView(QWidget):
             (texts.PRIORITY, self.priority),
         ):
             form.addRow(text.line(), widget)
+        self.logo_choose = QPushButton(texts.LOGO_CHOOSE.line())
+        self.logo_choose.clicked.connect(self._on_logo_choose)
+        self.logo_clear = QPushButton(texts.LOGO_CLEAR.line())
+        self.logo_clear.clicked.connect(lambda: self.set_logo(None))
+        form.addRow(texts.LOGO.line(), _row(self.logo_choose, self.logo_clear))
         self.settings_save = QPushButton(texts.SAVE.line())
         self.settings_save.clicked.connect(self._on_settings_save)
         form.addRow(_row(self.settings_save))
         return box
+
+    def _on_logo_choose(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, texts.LOGO_CHOOSE.line(), "", "Ảnh / Images (*.png *.jpg *.jpeg *.bmp)"
+        )
+        if path:
+            self.set_logo(Path(path))
+
+    def set_logo(self, image: Path | None) -> None:
+        """Save the office logo from IMAGE (scaled, stored in the settings), or remove it."""
+
+        def apply(admin: OfficeAdmin, _s: CounterSessions, actor: OfficerIdentity) -> object:
+            encoded = logo_from_file(image) if image is not None else ""
+            return admin.update_settings({"logo_png": encoded}, actor=actor)
+
+        self._emit(Text("logo của cơ quan", "office logo"), apply)
 
     def show_settings(self, office: OfficeSettings) -> None:
         """Fill the settings form with the settings as they are stored."""

@@ -143,3 +143,8 @@ def duration(seconds: float | None) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{secs:02d}"
     return f"{minutes}:{secs:02d}"
+
+
+LOGO = Text("Logo", "Logo")
+LOGO_CHOOSE = Text("Chọn ảnh logo…", "Choose a logo image…")
+LOGO_CLEAR = Text("Bỏ logo", "Remove the logo")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -36,6 +37,7 @@ from shared.feed import ChangeFeed
 from shared.numbering import NumberingFormat
 from shared.queries import QueueQueries
 from shared.schema import upgrade
+from shared.settings import logo_from_file
 from shared.tables import OF
 
 MONDAY = dt.date(2025, 3, 3)
@@ -448,3 +450,15 @@ def test_motcua_kiosk_starts_as_its_own_process_and_says_when_it_is_ready(url: s
     finally:
         process.kill()
         process.communicate(timeout=10)
+
+
+def test_the_office_logo_from_the_settings_replaces_the_drawn_badge(
+    qtbot: QtBot, make_kiosk: MakeKiosk, db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    window = make_kiosk()
+    assert window.logo.text() == "CA"
+    image = tmp_path / "logo.png"
+    Image.new("RGB", (300, 300), (200, 0, 0)).save(image)
+    OfficeAdmin(db, clock).update_settings({"logo_png": logo_from_file(image)})
+    window.refresh()
+    qtbot.waitUntil(lambda: not window.logo.pixmap().isNull(), timeout=5000)

@@ -3,13 +3,16 @@ exports, administration reaching other PCs, unlock and release."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from pytestqt.qtbot import QtBot
 
 from shared.admin import OfficeAdmin
@@ -418,3 +421,18 @@ def test_unlock_an_officer_and_release_a_counter_from_the_window(
         lambda: window.live_view.counters_table.cell_text(1, 1) == "Đóng / Closed",
         timeout=WAIT_MS,
     )
+
+
+def test_an_admin_sets_and_removes_the_office_logo(
+    qtbot: QtBot, open_window: Opener, other: Other, tmp_path: Path
+) -> None:
+    image = tmp_path / "logo.jpg"
+    Image.new("RGB", (640, 480), (190, 20, 20)).save(image)
+    window = open_window()
+    login(qtbot, window, "ad01")
+    act(qtbot, window, lambda: window.admin_view.set_logo(image))
+    encoded = other.queries.settings().logo_png
+    with Image.open(io.BytesIO(base64.b64decode(encoded))) as logo:
+        assert logo.format == "PNG" and logo.size == (256, 192)
+    act(qtbot, window, lambda: window.admin_view.set_logo(None))
+    assert other.queries.settings().logo_png == ""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from unit_support import all_events
 
+from shared import settings as settings_mod
 from shared.admin import OfficeAdmin
 from shared.clock import FakeClock
 from shared.database import open_database, sqlite_url
@@ -129,3 +133,28 @@ def test_removed_priority_categories_are_no_longer_accepted_at_the_kiosk(
     with pytest.raises(InvalidInputError):
         engine.issue_ticket("CT", "elderly")
     assert engine.issue_ticket("CT", "veteran").ticket.display_number == "1002"
+
+
+def test_the_logo_is_a_small_png_read_from_an_image_file(tmp_path: Path) -> None:
+    big = tmp_path / "logo.jpg"
+    Image.new("RGB", (1200, 600), (200, 30, 30)).save(big)
+    encoded = settings_mod.logo_from_file(big)
+    data = base64.b64decode(encoded)
+    assert data.startswith(settings_mod.PNG_SIGNATURE)
+    with Image.open(io.BytesIO(data)) as logo:
+        assert logo.size == (256, 128)
+    assert settings_mod.parse_value("logo_png", encoded) == encoded
+    assert settings_mod.parse_value("logo_png", "") == ""  # back to the drawn badge
+
+
+@pytest.mark.parametrize("bad", ["not base64!", base64.b64encode(b"GIF89a....").decode()])
+def test_a_logo_that_is_not_a_png_is_refused(bad: str) -> None:
+    with pytest.raises(InvalidInputError, match="invalid setting 'logo_png'"):
+        settings_mod.parse_value("logo_png", bad)
+
+
+def test_a_logo_file_that_is_not_an_image_is_refused(tmp_path: Path) -> None:
+    text = tmp_path / "logo.png"
+    text.write_text("hello")
+    with pytest.raises(InvalidInputError, match="cannot read the logo image"):
+        settings_mod.logo_from_file(text)
