@@ -441,9 +441,9 @@ def _setting_value(key: str, text: str) -> Any:
 
 def cmd_settings(ctx: AppContext) -> int:
     a = ctx.args
-    if a.action == "set":
+    if a.action == "set":  # the same as `motcua admin settings set`: admins only
         value = _setting_value(a.key, a.value)
-        office = ctx.admin.update_settings({a.key: value})
+        office = ctx.admin.update_settings({a.key: value}, actor=_admin_actor(ctx))
     else:
         office = ctx.queries.settings()
     payload = _to_jsonable(office)
@@ -658,10 +658,17 @@ def build_parser(apps: Sequence[AppCommand] = ()) -> argparse.ArgumentParser:
     _add_voice_commands(add)
     _add_backup_commands(add)
 
-    p = add("settings", cmd_settings, "show or change office-wide settings")
+    p = add("settings", cmd_settings, "show or change (as an admin) office-wide settings")
     p.add_argument("action", choices=["show", "set"])
     p.add_argument("key", nargs="?")
     p.add_argument("value", nargs="?")
+    p.add_argument(
+        "--as",
+        dest="actor",
+        default=None,
+        metavar="CODE",
+        help=f"set: the acting admin's officer code (PIN from ${PIN_ENV} or asked)",
+    )
 
     _add_admin_commands(add, common)
     _add_apps(apps, add, sub)

@@ -169,13 +169,20 @@ def _close_ct(path: Path) -> None:
         (["call", "one"], "'one'", False),
         (["finish", "1", "--outcome", "great"], "great", False),
         (["recall", "3"], "counter 3", False),
-        (["settings", "set", "priority", '{"mode": "fifo"}'], "priority", False),
+        (["settings", "set", "priority", '{"mode": "fifo"}', "--as", "qt01"], "priority", False),
+        (["settings", "set", "notice_text", "x"], "--as ADMIN_CODE is needed", False),
         (["cancel", "1001"], "--reason", False),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_changes_nothing(
-    run: Run, db_path: Path, args: list[str], named: str, close_ct: bool
+    run: Run,
+    db_path: Path,
+    args: list[str],
+    named: str,
+    close_ct: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("MOTCUA_PIN", "8888")  # the demo admin qt01
     run("issue", "DD")
     if close_ct:
         _close_ct(db_path)
@@ -323,12 +330,15 @@ def test_simulate_needs_no_database_and_is_reproducible(run: Run, tmp_path: Path
 
 
 @pytest.mark.usefixtures("demo")
-def test_announce_text_follows_the_voice_settings(run: Run) -> None:
+def test_announce_text_follows_the_voice_settings(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOTCUA_PIN", "8888")  # the demo admin qt01 changes the voice
     code, out, _ = run("announce-text", "1005", "2")
     assert code == 0
     assert out.strip() == "Mời công dân có số thứ tự một ngàn không trăm lẻ năm đến quầy số hai"
     voice = {"voice": "vi", "wording": "north", "digit_by_digit": True, "rate": 150, "repeat": 1}
-    assert run("settings", "set", "voice", json.dumps(voice))[0] == 0
+    assert run("settings", "set", "voice", json.dumps(voice), "--as", "qt01")[0] == 0
     code, out, _ = run("announce-text", "A015", "12")
     assert out.strip() == "Mời công dân có số thứ tự a không một năm đến quầy số mười hai"
     code, _, err = run("announce-text", "10#5", "2")
