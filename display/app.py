@@ -72,10 +72,11 @@ def _schedule_daily_backups(ctx: AppContext, window: DisplayWindow) -> None:
     runner = TaskRunner("backup", window)
     queries = ctx.queries
 
-    def due() -> None:
-        day = queries.status().business_day
+    def due() -> None:  # the business day is read on the backup's thread too
         runner.submit(
-            lambda: daily_backup(database, folder, day, settings.keep_days),
+            lambda: daily_backup(
+                database, folder, queries.status().business_day, settings.keep_days
+            ),
             on_error=lambda error: log.warning("daily backup failed: %s", error),
         )
 

@@ -19,6 +19,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from shared.bilingual import day_line
 from shared.clock import Clock
 from shared.domain import CounterState, EventKind, EventView, StatusView
 from shared.errors import MotcuaError
@@ -33,7 +34,6 @@ from shared.settings import OfficeSettings, VoiceOptions
 log = logging.getLogger(__name__)
 
 CALL_KINDS = (EventKind.TICKET_CALLED, EventKind.TICKET_RECALLED)
-WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 RECENT_CALLS = 6
 
 
@@ -453,9 +453,7 @@ class DisplayWindow(QWidget):
 
     def _tick(self) -> None:
         local = self._clock.now().astimezone(self._zone)
-        self.clock_label.setText(
-            f"{WEEKDAYS_VI[local.weekday()]}, {local:%d/%m/%Y}\n{local:%H:%M:%S}"
-        )
+        self.clock_label.setText(f"{day_line(local)}\n{local:%H:%M:%S}")
 
     def wait_for_tasks(self, timeout_s: float = 10.0) -> None:
         self._tasks.wait_idle(timeout_s)

@@ -7,11 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from shared.bilingual import Text
-
-WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
-WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
+from shared.bilingual import Text, day_line
 
 CHOOSE_SERVICE = Text("Mời chọn thủ tục", "Please choose a procedure")
 CHOOSE_SERVICE_PRIORITY = Text(
@@ -62,8 +58,8 @@ def wait_text(minutes: int, language: str) -> str:
 
 def date_line(local: dt.datetime) -> str:
     """'Thứ Hai, 30/11/2026 · 09:15' (Vietnamese, the office's local time)."""
-    return f"{WEEKDAYS_VI[local.weekday()]}, {local:%d/%m/%Y} · {local:%H:%M}"
+    return f"{day_line(local)} · {local:%H:%M}"
 
 
 def date_line_en(local: dt.datetime) -> str:
-    return f"{WEEKDAYS_EN[local.weekday()]}, {local:%d/%m/%Y}"
+    return day_line(local, "en")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 
@@ -22,3 +23,13 @@ class Text:
     def pick(self, language: str) -> tuple[str, str]:
         """(large line, small line) for the language chosen on a screen."""
         return (self.en, self.vi) if language == "en" else (self.vi, self.en)
+
+
+WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def day_line(local: dt.datetime, language: str = "vi") -> str:
+    """'Thứ Hai, 30/11/2026' (or 'Monday, 30/11/2026'), for the office's local date."""
+    names = WEEKDAYS_EN if language == "en" else WEEKDAYS_VI
+    return f"{names[local.weekday()]}, {local:%d/%m/%Y}"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from shared.clock import Clock
 from shared.database import Database
 from shared.domain import ServiceView, TicketStatus
-from shared.engine import estimate_in_tx
+from shared.engine import estimate_in_tx, queue_shape
 from shared.numbering import NumberingFormat, business_day, load_zone
 from shared.settings import OfficeSettings
 from shared.tables import S, T, load_settings, service_view
@@ -22,17 +22,14 @@ class ServiceTile:
 
     Attributes:
         waiting: people waiting for the service now.
-        ahead: people a new ticket would have ahead of it (across the services its counters share).
         wait_minutes: the predicted wait of a new ticket.
-        ahead_priority, wait_priority: the same for a priority ticket.
+        wait_priority: the same for a priority ticket.
         left_today: tickets the service can still issue today.
     """
 
     service: ServiceView
     waiting: int
-    ahead: int
     wait_minutes: int
-    ahead_priority: int
     wait_priority: int
     left_today: int
 
@@ -72,21 +69,20 @@ def read_board(db: Database, clock: Clock) -> Board:
                 .group_by(T.c.service_id)
             ).all()
         )
+        shape = queue_shape(conn, today)  # shared by every service's estimate
         tiles = []
         for row in conn.execute(sa.select(S).order_by(S.c.sort_order, S.c.id)):
             view = service_view(row)
             issued = int(issued_today.get(row.id) or 0)
             numbering = NumberingFormat(row.prefix, row.block_start, row.block_end)
             cap = min(row.daily_cap or numbering.capacity, numbering.capacity)
-            ahead, wait = estimate_in_tx(conn, today, row.id, False, None)
-            ahead_p, wait_p = estimate_in_tx(conn, today, row.id, True, None)
+            _, wait = estimate_in_tx(conn, today, row.id, False, None, shape=shape)
+            _, wait_p = estimate_in_tx(conn, today, row.id, True, None, shape=shape)
             tiles.append(
                 ServiceTile(
                     service=view,
                     waiting=int(waiting_now.get(row.id, 0)),
-                    ahead=ahead,
                     wait_minutes=wait,
-                    ahead_priority=ahead_p,
                     wait_priority=wait_p,
                     left_today=cap - issued,
                 )

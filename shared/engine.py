@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 import secrets
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -797,31 +798,20 @@ class QueueEngine(WriteSide):
             return self._expire_rows(tx, rows, "office_closed")
 
 
-def estimate_in_tx(
-    conn: Connection, today: dt.date, service_id: int, is_priority: bool, before_id: int | None
-) -> tuple[int, int]:
-    """People ahead of a ticket of SERVICE_ID and its predicted wait in minutes."""
-    counters = conn.execute(sa.select(C.c.id, C.c.state)).all()
+@dataclass(frozen=True, slots=True)
+class QueueShape:
+    """What every estimate of a day shares: the counters, their service filters and how long
+    the last RECENT_SAMPLE services took (read once when estimating several services)."""
+
+    counters: tuple[tuple[int, str], ...]
+    filters: dict[int, set[int]]
+    recent_seconds: tuple[float, ...]
+
+
+def queue_shape(conn: Connection, today: dt.date) -> QueueShape:
     filters: dict[int, set[int]] = {}
     for counter_id, sid in conn.execute(sa.select(CS.c.counter_id, CS.c.service_id)):
         filters.setdefault(counter_id, set()).add(sid)
-    serving = [c for c in counters if not filters.get(c.id) or service_id in filters[c.id]]
-    open_count = sum(1 for c in serving if c.state == CounterState.OPEN)
-    reachable: set[int] | None = set()
-    for c in serving:
-        if not filters.get(c.id):
-            reachable = None  # a generalist counter: the whole office queue is shared
-            break
-        assert reachable is not None
-        reachable |= filters[c.id]
-    cond = [T.c.status == str(TicketStatus.WAITING), T.c.business_day == today]
-    if before_id is not None:
-        cond.append(T.c.id < before_id)
-    if reachable is not None:
-        cond.append(T.c.service_id.in_(reachable or {service_id}))
-    if is_priority:
-        cond.append(T.c.priority_category.is_not(None))
-    ahead = conn.execute(sa.select(sa.func.count()).select_from(T).where(*cond)).scalar_one()
     recent = conn.execute(
         sa.select(T.c.called_at, T.c.finished_at)
         .where(
@@ -832,5 +822,44 @@ def estimate_in_tx(
         .order_by(T.c.finished_at.desc())
         .limit(RECENT_SAMPLE)
     ).all()
-    seconds = [(r.finished_at - r.called_at).total_seconds() for r in recent]
-    return ahead, predicted_wait_minutes(ahead, open_count, seconds)
+    return QueueShape(
+        counters=tuple((c.id, c.state) for c in conn.execute(sa.select(C.c.id, C.c.state))),
+        filters=filters,
+        recent_seconds=tuple((r.finished_at - r.called_at).total_seconds() for r in recent),
+    )
+
+
+def estimate_in_tx(
+    conn: Connection,
+    today: dt.date,
+    service_id: int,
+    is_priority: bool,
+    before_id: int | None,
+    *,
+    shape: QueueShape | None = None,
+) -> tuple[int, int]:
+    """People ahead of a ticket of SERVICE_ID and its predicted wait in minutes."""
+    shape = shape or queue_shape(conn, today)
+    filters = shape.filters
+    serving = [
+        (cid, state)
+        for cid, state in shape.counters
+        if not filters.get(cid) or service_id in filters[cid]
+    ]
+    open_count = sum(1 for _, state in serving if state == CounterState.OPEN)
+    reachable: set[int] | None = set()
+    for cid, _ in serving:
+        if not filters.get(cid):
+            reachable = None  # a generalist counter: the whole office queue is shared
+            break
+        assert reachable is not None
+        reachable |= filters[cid]
+    cond = [T.c.status == str(TicketStatus.WAITING), T.c.business_day == today]
+    if before_id is not None:
+        cond.append(T.c.id < before_id)
+    if reachable is not None:
+        cond.append(T.c.service_id.in_(reachable or {service_id}))
+    if is_priority:
+        cond.append(T.c.priority_category.is_not(None))
+    ahead = conn.execute(sa.select(sa.func.count()).select_from(T).where(*cond)).scalar_one()
+    return ahead, predicted_wait_minutes(ahead, open_count, shape.recent_seconds)
