@@ -441,11 +441,9 @@ def _setting_value(key: str, text: str) -> Any:
 
 def cmd_settings(ctx: AppContext) -> int:
     a = ctx.args
-    if a.action == "set":  # the same as `motcua admin settings set`: admins only
-        value = _setting_value(a.key, a.value)
-        office = ctx.admin.update_settings({a.key: value}, actor=_admin_actor(ctx))
-    else:
-        office = ctx.queries.settings()
+    if a.action == "set":  # `motcua admin settings set`: admins only
+        return cmd_admin_settings(ctx)
+    office = ctx.queries.settings()
     payload = _to_jsonable(office)
     _emit(a, json.dumps(payload, ensure_ascii=False, indent=2), payload)
     return 0

@@ -67,7 +67,7 @@ class ChangeFeed:
             events.extend(batch)
             if batch:
                 self.last_id = batch[-1].id
-            elif not events:
+            elif not events and self._raw is not None:  # restores are of SQLite files
                 self._follow_a_restore()
             if len(batch) < limit:
                 return events

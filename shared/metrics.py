@@ -87,14 +87,6 @@ class CounterActivity(StrEnum):
     PAUSED = "paused"
 
 
-COUNTER_ACTIVITY_VI: dict[CounterActivity, str] = {
-    CounterActivity.CLOSED: "đóng",
-    CounterActivity.IDLE: "đang rảnh",
-    CounterActivity.SERVING: "đang phục vụ",
-    CounterActivity.PAUSED: "tạm dừng",
-}
-
-
 class AlertKind(StrEnum):
     LONG_WAIT = "long_wait"
     PRINTER_FAULT = "printer_fault"

@@ -150,13 +150,6 @@ def _widen(narrow: int) -> int:
     return int.from_bytes(wide, "little")
 
 
-def _pack_counts(counts: Sequence[int]) -> int:
-    data = array("I", counts)
-    if sys.byteorder == "big":
-        data.byteswap()
-    return int.from_bytes(data.tobytes(), "little")
-
-
 def _unpack(packed: int) -> array[int]:
     data = array("I")
     data.frombytes(packed.to_bytes(BINS * _FIELD, "little"))
@@ -165,11 +158,16 @@ def _unpack(packed: int) -> array[int]:
     return data
 
 
+def _rank(percent: int, count: int) -> int:
+    """The nearest rank (1-based) of PERCENT among COUNT sorted values."""
+    return max(1, -(-percent * count // 100))
+
+
 def nearest_rank(sorted_values: Sequence[int], percent: int) -> int | None:
     """The nearest-rank percentile of sorted values (None for no values)."""
     if not sorted_values:
         return None
-    rank = max(1, -(-percent * len(sorted_values) // 100))
+    rank = _rank(percent, len(sorted_values))
     return sorted_values[rank - 1]
 
 
@@ -450,7 +448,7 @@ class _Durations:
             return DurationStats(0, None, None, None, None)
         self._spread()
         counts = _unpack(self.packed)
-        ranks = {50: max(1, -(-50 * self.count // 100)), 90: max(1, -(-90 * self.count // 100))}
+        ranks = {p: _rank(p, self.count) for p in (50, 90)}
         found: dict[int, int] = {}
         seen = 0
         for index, in_bin in enumerate(counts):

@@ -111,7 +111,6 @@ class SimulationResult:
 @dataclass(slots=True)
 class _Citizen:
     ticket_id: int
-    code: str
     issued_at: float
     service_seconds: float
     walk_seconds: float
@@ -257,7 +256,6 @@ class _Day:
         self.priority += priority is not None
         citizen = _Citizen(
             issued.ticket.id,
-            code,
             self.now,
             service_seconds,
             walk_seconds,

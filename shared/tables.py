@@ -154,19 +154,19 @@ def counter_views(conn: Connection, counter_id: int | None = None) -> list[Count
     if counter_id is not None:
         query = query.where(C.c.id == counter_id)
     counters = conn.execute(query.order_by(C.c.number)).all()
-    codes: dict[int, list[str]] = {}
-    for cid, code in conn.execute(
+    filters = (
         sa.select(CS.c.counter_id, S.c.code)
         .join(S, S.c.id == CS.c.service_id)
         .order_by(S.c.sort_order)
-    ):
+    )
+    actives = ticket_select().where(T.c.status.in_([str(s) for s in ACTIVE_STATUSES]))
+    if counter_id is not None:  # one counter (often under the write lock): read only its rows
+        filters = filters.where(CS.c.counter_id == counter_id)
+        actives = actives.where(T.c.counter_id == counter_id)
+    codes: dict[int, list[str]] = {}
+    for cid, code in conn.execute(filters):
         codes.setdefault(cid, []).append(code)
-    active = {
-        row.counter_id: ticket_view(row)
-        for row in conn.execute(
-            ticket_select().where(T.c.status.in_([str(s) for s in ACTIVE_STATUSES]))
-        )
-    }
+    active = {row.counter_id: ticket_view(row) for row in conn.execute(actives)}
     return [
         CounterView(
             id=c.id,

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from shared import settings as settings_mod
 from shared.clock import Clock
 from shared.database import Database
 from shared.domain import (
@@ -36,7 +35,6 @@ from shared.prepared import Prepared
 from shared.settings import OfficeSettings
 from shared.tables import (
     OF,
-    ST,
     AnyRow,
     C,
     E,
@@ -44,12 +42,12 @@ from shared.tables import (
     S,
     T,
     load_names,
+    load_settings,
     named_ticket_view,
 )
 
 log = logging.getLogger(__name__)
 
-_Q_SETTINGS = sa.select(ST.c.key, ST.c.value)
 _CONFIG_KINDS = (
     EventKind.SETTINGS_CHANGED,
     EventKind.SERVICE_CHANGED,
@@ -96,6 +94,7 @@ _Q_OPEN_BEFORE = Prepared(
     )
     .order_by(T.c.id)
 )
+_Q_OFFICER = Prepared(sa.select(OF.c.id, OF.c.active).where(OF.c.code == sa.bindparam("code")))
 _Q_COUNTER = Prepared(
     sa.select(C.c.id, C.c.number, C.c.state, C.c.officer_id).where(
         C.c.number == sa.bindparam("number")
@@ -180,8 +179,7 @@ class WriteSide:
         """
         version = tuple(_Q_CONFIG_VERSION.one(conn))
         if self._office is None or self._office.version != version:
-            rows = {r.key: r.value for r in conn.execute(_Q_SETTINGS)}
-            office = settings_mod.from_rows(rows)
+            office = load_settings(conn)
             zone = load_zone(office.time_zone)
             self._office = _OfficeState(version, office, zone, load_names(conn))
         return self._office
@@ -217,10 +215,10 @@ class WriteSide:
             }
         )
 
-    def _expire_before(self, tx: Tx, day: dt.date, *, reason: str = "day_rolled_over") -> int:
+    def _expire_before(self, tx: Tx, day: dt.date) -> int:
         """Close every ticket still open from a business day before DAY, each with an event."""
         rows = _Q_OPEN_BEFORE.rows(tx.conn, {"day": day})
-        return self._expire_rows(tx, rows, reason)
+        return self._expire_rows(tx, rows, "day_rolled_over")
 
     def _expire_rows(self, tx: Tx, rows: Sequence[AnyRow], reason: str) -> int:
         for row in rows:
@@ -260,7 +258,7 @@ class WriteSide:
     def _officer_id(self, conn: Connection, code: str | None, fallback: int | None) -> int | None:
         if code is None:
             return fallback
-        row = conn.execute(sa.select(OF.c.id, OF.c.active).where(OF.c.code == code)).first()
+        row = _Q_OFFICER.first(conn, {"code": code})  # on every call of an officer's counter
         if row is None:
             raise NotFoundError(f"Không có cán bộ '{code}'", f"unknown officer '{code}'")
         if not row.active:
