@@ -91,23 +91,6 @@ def _oldest(priority: bool) -> sa.Subquery:
 # The longest-waiting normal ticket and the longest-waiting priority ticket, in one round trip.
 _Q_CANDIDATES = Prepared(sa.union_all(sa.select(_oldest(False)), sa.select(_oldest(True))))
 # A prepared statement holds no IN (...) list: "status is called or serving" is written out.
-_IS_ACTIVE = sa.or_(*(T.c.status == str(s) for s in ACTIVE_STATUSES))
-_Q_COUNTER_ACTIVE = Prepared(
-    sa.select(
-        C.c.id.label("counter_pk"),
-        C.c.number.label("counter_number"),
-        C.c.state.label("counter_state"),
-        C.c.officer_id.label("counter_officer"),
-        T,
-    )
-    .select_from(
-        C.outerjoin(
-            T,
-            sa.and_(T.c.counter_id == C.c.id, _IS_ACTIVE),
-        )
-    )
-    .where(C.c.number == sa.bindparam("number"))
-)
 _Q_LAST_SEQUENCE = Prepared(
     sa.select(sa.func.max(T.c.sequence)).where(
         T.c.issued_service_id == sa.bindparam("service_id"),
@@ -174,18 +157,6 @@ class QueueEngine(WriteSide):
         db: the database (write and read engines).
         clock: where the time comes from.
     """
-
-    def _counter_with_active(
-        self, conn: Connection, number: int
-    ) -> tuple[CounterRow, AnyRow | None]:
-        """A counter and the ticket it holds (called or being served), in one query."""
-        row = _Q_COUNTER_ACTIVE.first(conn, {"number": number})
-        if row is None:
-            raise NotFoundError(f"Không có quầy số {number}", f"unknown counter {number}")
-        counter = CounterRow(
-            row.counter_pk, row.counter_number, CounterState(row.counter_state), row.counter_officer
-        )
-        return counter, (row if row.id is not None else None)
 
     def _require_active(
         self, counter: CounterRow, row: AnyRow | None, allowed: Sequence[TicketStatus]
@@ -715,24 +686,7 @@ class QueueEngine(WriteSide):
                     f"Quầy {counter_number} đã đóng", f"counter {counter_number} is already closed"
                 )
             self._require_idle(counter, active, "đóng quầy", "close")
-            stranded = tx.conn.execute(
-                T.update()
-                .where(
-                    T.c.target_counter_id == counter.id,
-                    T.c.status == str(TicketStatus.WAITING),
-                )
-                .values(target_counter_id=None)
-                .returning(T.c.id, T.c.service_id)
-            ).all()
-            for row in sorted(stranded):
-                self._event(
-                    tx,
-                    EventKind.TICKET_TRANSFERRED,
-                    ticket_id=row.id,
-                    counter_id=counter.id,
-                    service_id=row.service_id,
-                    details={"from_counter": counter.number, "reason": "counter_closed"},
-                )
+            self._return_transferred(tx, counter, "counter_closed")
             self._set_counter(
                 tx,
                 counter,
@@ -742,17 +696,6 @@ class QueueEngine(WriteSide):
                 kind=EventKind.COUNTER_CLOSED,
             )
             return self._counter_view(tx.conn, counter.id)
-
-    def _require_idle(
-        self, counter: CounterRow, active: AnyRow | None, verb_vi: str, verb_en: str
-    ) -> None:
-        if active is not None:
-            raise ConflictError(
-                f"Quầy {counter.number} còn số {active.display_number}: kết thúc hoặc chuyển "
-                f"trước khi {verb_vi}",
-                f"counter {counter.number} still holds ticket {active.display_number}: finish "
-                f"or transfer it before you {verb_en}",
-            )
 
     def _set_counter(
         self,

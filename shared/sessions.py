@@ -33,7 +33,7 @@ from shared.authz import (
     require_role,
     role_refused,
 )
-from shared.domain import ACTIVE_STATUSES, CounterState, CounterView, EventKind, Role, TicketStatus
+from shared.domain import CounterState, CounterView, EventKind, Role, TicketStatus
 from shared.errors import ConflictError, NotFoundError, PermissionDeniedError
 from shared.security import verify_pin
 from shared.tables import OF, AnyRow, C, T, counter_views
@@ -107,21 +107,14 @@ class CounterSessions(WriteSide):
     def logout(self, counter_number: int, officer_code: str) -> CounterView:
         """Log the officer out: the counter closes. Refused while it holds a ticket."""
         with self._tx() as tx:
-            counter = self._counter(tx.conn, counter_number)
+            counter, active = self._counter_with_active(tx.conn, counter_number)
             officer_id = self._officer_id(tx.conn, officer_code, None)
             if counter.officer_id != officer_id or counter.state is CounterState.CLOSED:
                 raise ConflictError(
                     f"Cán bộ {officer_code} không còn giữ quầy {counter_number}",
                     f"officer {officer_code} no longer holds counter {counter_number}",
                 )
-            active = self._active_ticket(tx.conn, counter.id)
-            if active is not None:
-                raise ConflictError(
-                    f"Quầy {counter_number} còn số {active.display_number}: kết thúc hoặc chuyển "
-                    "trước khi đăng xuất",
-                    f"counter {counter_number} still holds ticket {active.display_number}: "
-                    "finish or transfer it before you log out",
-                )
+            self._require_idle(counter, active, "đăng xuất", "log out")
             self._return_transferred(tx, counter, "counter_closed")
             self._close(tx, counter)
             self._event(tx, EventKind.COUNTER_CLOSED, counter_id=counter.id, officer_id=officer_id)
@@ -234,13 +227,12 @@ class CounterSessions(WriteSide):
         return OfficerIdentity(row.code, row.full_name, Role(row.role))
 
     def _release(self, tx: Tx, by: str, counter_number: int) -> CounterView:
-        counter = self._counter(tx.conn, counter_number)
+        counter, active = self._counter_with_active(tx.conn, counter_number)
         if counter.state is CounterState.CLOSED:
             raise ConflictError(
                 f"Quầy {counter_number} đã đóng, không ai giữ",
                 f"counter {counter_number} is already closed and held by nobody",
             )
-        active = self._active_ticket(tx.conn, counter.id)
         returned = None
         if active is not None:
             returned = active.display_number
@@ -425,32 +417,6 @@ class CounterSessions(WriteSide):
     def _officer_code(self, conn: Connection, officer_id: int | None) -> str:
         code = conn.execute(sa.select(OF.c.code).where(OF.c.id == officer_id)).scalar()
         return str(code) if code is not None else "?"
-
-    def _active_ticket(self, conn: Connection, counter_id: int) -> AnyRow | None:
-        return conn.execute(
-            sa.select(T).where(
-                T.c.counter_id == counter_id,
-                T.c.status.in_([str(s) for s in ACTIVE_STATUSES]),
-            )
-        ).first()
-
-    def _return_transferred(self, tx: Tx, counter: CounterRow, reason: str) -> None:
-        """Tickets waiting for this counter only go back to their service's queue."""
-        stranded = tx.conn.execute(
-            T.update()
-            .where(T.c.target_counter_id == counter.id, T.c.status == str(TicketStatus.WAITING))
-            .values(target_counter_id=None)
-            .returning(T.c.id, T.c.service_id)
-        ).all()
-        for row in sorted(stranded):
-            self._event(
-                tx,
-                EventKind.TICKET_TRANSFERRED,
-                ticket_id=row.id,
-                counter_id=counter.id,
-                service_id=row.service_id,
-                details={"from_counter": counter.number, "reason": reason},
-            )
 
     def _close(self, tx: Tx, counter: CounterRow) -> None:
         tx.conn.execute(

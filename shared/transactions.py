@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from shared.clock import Clock
 from shared.database import Database
 from shared.domain import (
+    ACTIVE_STATUSES,
     OPEN_STATUSES,
     CounterState,
     EventKind,
@@ -29,7 +30,7 @@ from shared.domain import (
     TicketStatus,
     TicketView,
 )
-from shared.errors import NotFoundError, PermissionDeniedError
+from shared.errors import ConflictError, NotFoundError, PermissionDeniedError
 from shared.numbering import business_day, load_zone
 from shared.prepared import Prepared
 from shared.settings import OfficeSettings
@@ -99,6 +100,24 @@ _Q_COUNTER = Prepared(
     sa.select(C.c.id, C.c.number, C.c.state, C.c.officer_id).where(
         C.c.number == sa.bindparam("number")
     )
+)
+
+_IS_ACTIVE = sa.or_(*(T.c.status == str(s) for s in ACTIVE_STATUSES))
+_Q_COUNTER_ACTIVE = Prepared(
+    sa.select(
+        C.c.id.label("counter_pk"),
+        C.c.number.label("counter_number"),
+        C.c.state.label("counter_state"),
+        C.c.officer_id.label("counter_officer"),
+        T,
+    )
+    .select_from(
+        C.outerjoin(
+            T,
+            sa.and_(T.c.counter_id == C.c.id, _IS_ACTIVE),
+        )
+    )
+    .where(C.c.number == sa.bindparam("number"))
 )
 
 
@@ -266,3 +285,45 @@ class WriteSide:
                 f"Tài khoản cán bộ '{code}' đã bị vô hiệu hóa", f"officer '{code}' is deactivated"
             )
         return int(row.id)
+
+    def _counter_with_active(
+        self, conn: Connection, number: int
+    ) -> tuple[CounterRow, AnyRow | None]:
+        """A counter and the ticket it holds (called or being served), in one query."""
+        row = _Q_COUNTER_ACTIVE.first(conn, {"number": number})
+        if row is None:
+            raise NotFoundError(f"Không có quầy số {number}", f"unknown counter {number}")
+        counter = CounterRow(
+            row.counter_pk, row.counter_number, CounterState(row.counter_state), row.counter_officer
+        )
+        return counter, (row if row.id is not None else None)
+
+    def _require_idle(
+        self, counter: CounterRow, active: AnyRow | None, verb_vi: str, verb_en: str
+    ) -> None:
+        if active is not None:
+            raise ConflictError(
+                f"Quầy {counter.number} còn số {active.display_number}: kết thúc hoặc chuyển "
+                f"trước khi {verb_vi}",
+                f"counter {counter.number} still holds ticket {active.display_number}: finish "
+                f"or transfer it before you {verb_en}",
+            )
+
+    def _return_transferred(self, tx: Tx, counter: CounterRow, reason: str) -> None:
+        """Tickets waiting for this counter only go back to their service's queue (keeping
+        their place), each with a ticket_transferred event: the counter closes."""
+        stranded = tx.conn.execute(
+            T.update()
+            .where(T.c.target_counter_id == counter.id, T.c.status == str(TicketStatus.WAITING))
+            .values(target_counter_id=None)
+            .returning(T.c.id, T.c.service_id)
+        ).all()
+        for row in sorted(stranded):
+            self._event(
+                tx,
+                EventKind.TICKET_TRANSFERRED,
+                ticket_id=row.id,
+                counter_id=counter.id,
+                service_id=row.service_id,
+                details={"from_counter": counter.number, "reason": reason},
+            )
