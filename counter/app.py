@@ -52,7 +52,4 @@ def _start_autopilot(
             "--autopilot cần --counter, --officer và biến môi trường MOTCUA_PIN",
             "--autopilot needs --counter, --officer and the MOTCUA_PIN environment variable",
         )
-    services = tuple(s.code for s in ctx.queries.services() if s.is_open)
-    CounterAutopilot(
-        window, officer, pin, counter_number, pace_s=pace, transfer_to=services
-    ).start()
+    CounterAutopilot(window, officer, pin, counter_number, pace_s=pace).start()

@@ -34,7 +34,6 @@ class CounterAutopilot(QObject):
         window: the counter window.
         officer_code, pin, counter_number: who logs in where.
         pace_s: the mean time between two actions.
-        transfer_to: procedures a dossier may be transferred to.
         seed: for a repeatable run.
     """
 
@@ -46,14 +45,12 @@ class CounterAutopilot(QObject):
         counter_number: int,
         *,
         pace_s: float = 3.0,
-        transfer_to: tuple[str, ...] = (),
         seed: int | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
         self._login = (officer_code, pin, counter_number)
         self._pace_s = pace_s
-        self._transfer_to = transfer_to
         self._random = random.Random(seed)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -87,8 +84,11 @@ class CounterAutopilot(QObject):
                 window.act(CounterAction.RECALL)
             else:
                 window.act(CounterAction.START)
-        elif chance < 0.08 and self._transfer_to:
-            others = [c for c in self._transfer_to if c != ticket.service_code]
+        elif chance < 0.08:
+            # Procedures open for new tickets, as read at login (no query on the GUI thread).
+            others = [
+                s.code for s in window.services if s.is_open and s.code != ticket.service_code
+            ]
             if others:
                 window.transfer_to(self._random.choice(others), "Chuyển đúng thủ tục")
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from shared.bilingual import Text
+from shared.clock import hms
 from shared.domain import TICKET_STATUS_VI, PriorityPolicy, TicketStatus
 
 WINDOW_TITLE = Text("motcua – Quầy {number}", "motcua – Counter {number}")
@@ -17,7 +18,6 @@ LOGIN = Text("Đăng nhập", "Log in")
 SUPERVISOR = Text("Lãnh đạo: mở khóa / giải phóng quầy", "Supervisor: unlock / release")
 LOGGING_IN = Text("Đang đăng nhập…", "Logging in…")
 
-HEADER = Text("Quầy {number} · {name} ({code})", "Counter {number}")
 STATE_OPEN = Text("Đang mở", "Open")
 STATE_PAUSED = Text("Tạm dừng: {reason}", "Paused")
 STATE_CLOSED = Text("Đã đóng", "Closed")
@@ -112,12 +112,7 @@ CANCEL = Text("Hủy", "Cancel")
 
 def clock_text(seconds: float) -> str:
     """A duration as the counter shows it: 4:05, or 1:02:03 past an hour."""
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
+    return hms(int(seconds))
 
 
 def since(start: dt.datetime | None, end: dt.datetime) -> str:

@@ -78,13 +78,11 @@ class CounterWindow(QMainWindow):
         session_started(CounterSession): an officer logged in (or logged in again after a crash).
         session_ended(): back to the login screen (logout, or the counter was released).
         action_finished(CounterAction): an action's result (or error) is on the screen.
-        queue_refreshed(CounterQueueView): the queue panel and the ticket show this reading.
     """
 
     session_started = Signal(object)
     session_ended = Signal()
     action_finished = Signal(object)
-    queue_refreshed = Signal(object)
 
     def __init__(
         self,
@@ -102,10 +100,8 @@ class CounterWindow(QMainWindow):
         self._queries = queries
         self._sessions = sessions
         self._clock = clock
-        self._fixed_counter = counter_number
         self._session: CounterSession | None = None
         self._counter: CounterView | None = None
-        self._policy = PriorityPolicy()
         self._services: list[ServiceView] = []
         self._counters: list[CounterView] = []
         # Bumped by every action and login: a queue reading started before it is stale.
@@ -163,6 +159,11 @@ class CounterWindow(QMainWindow):
     @property
     def counter(self) -> CounterView | None:
         return self._counter
+
+    @property
+    def services(self) -> list[ServiceView]:
+        """The procedures read at login (for transfers)."""
+        return self._services
 
     @property
     def ticket(self) -> TicketView | None:
@@ -252,7 +253,6 @@ class CounterWindow(QMainWindow):
             return
         self.serve_view.queue_panel.show_queue(view)
         self._show_counter(counter)
-        self.queue_refreshed.emit(view)
 
     def _on_feed_batch(self, events: Sequence[EventView]) -> None:
         session = self._session
@@ -261,6 +261,8 @@ class CounterWindow(QMainWindow):
             for e in events
         ):
             self._released_seen = True
+        if session is None and not any(e.kind in _COUNTER_LIST_KINDS for e in events):
+            return  # the login screen lists counters: tickets issued elsewhere change nothing
         self.refresh()
 
     def _on_feed_failed(self, _message: str) -> None:
@@ -285,7 +287,6 @@ class CounterWindow(QMainWindow):
         self._session = session
         self._released_seen = False
         self._generation += 1
-        self._policy = result.policy
         self._services = result.services
         self._counters = result.counters
         self.serve_view.ticket_panel.set_policy(result.policy)
@@ -594,6 +595,20 @@ class CounterWindow(QMainWindow):
     def _on_busy_timer_timeout(self) -> None:
         if self._actions.busy:
             self.message_bar.show_text(MessageKind.BUSY, texts.BUSY)
+
+
+_COUNTER_LIST_KINDS = frozenset(
+    {
+        EventKind.COUNTER_OPENED,
+        EventKind.COUNTER_PAUSED,
+        EventKind.COUNTER_RESUMED,
+        EventKind.COUNTER_CLOSED,
+        EventKind.COUNTER_CHANGED,
+        EventKind.COUNTER_RELEASED,
+        EventKind.OFFICER_LOGGED_IN,
+        EventKind.OFFICER_LOGGED_OUT,
+    }
+)
 
 
 def _log_action(action: CounterAction, result: Any, session: CounterSession | None) -> None:

@@ -37,3 +37,12 @@ class FakeClock:
         if when.tzinfo is None:
             raise ValueError("FakeClock needs an aware datetime")
         self._now = when.astimezone(dt.UTC)
+
+
+def hms(total_seconds: int) -> str:
+    """A duration as the screens show it: 4:05, or 1:02:03 past an hour (never negative)."""
+    hours, rest = divmod(max(0, total_seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"

@@ -36,6 +36,7 @@ class LiveView(QWidget):
 
     release_requested = Signal(int)
     unlock_requested = Signal(str)
+    hint = Signal(object)  # a Text saying what is missing
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,12 +166,16 @@ class LiveView(QWidget):
 
     def _on_release_clicked(self) -> None:
         number = self.selected_counter()
-        if number is not None:
+        if number is None:
+            self.hint.emit(texts.SELECT_COUNTER)
+        else:
             self.release_requested.emit(number)
 
     def _on_unlock_clicked(self) -> None:
         code = self.unlock_edit.text().strip()
-        if code:
+        if not code:
+            self.hint.emit(texts.ENTER_CODE)
+        else:
             self.unlock_requested.emit(code)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shared.bilingual import Text
+from shared.clock import hms
 
 WINDOW_TITLE = Text("motcua – Lãnh đạo", "motcua – Supervisor")
 LOGIN_TITLE = Text("Đăng nhập lãnh đạo", "Supervisor login")
@@ -16,7 +17,6 @@ LOGOUT = Text("Đăng xuất", "Log out")
 LOGGING_IN = Text("Đang đăng nhập…", "Logging in…")
 WELCOME = Text("Xin chào {name} ({role})", "Welcome, {code}")
 LOGGED_OUT = Text("Đã đăng xuất", "Logged out")
-HEADER = Text("{office} · {name} ({role})", "{day} · updated {time}")
 
 TAB_LIVE = Text("Trực tiếp", "Live")
 TAB_AUDIT = Text("Kiểm tra", "Audit")
@@ -105,7 +105,6 @@ ROLE = Text("Vai trò", "Role")
 NEW_PIN = Text("Mã PIN mới", "New PIN")
 RESET_PIN = Text("Đặt lại PIN", "Reset PIN")
 DEACTIVATE = Text("Vô hiệu hóa", "Deactivate")
-ACTIVATE = Text("Kích hoạt", "Activate")
 OFFICE_NAME = Text("Tên đơn vị", "Office name")
 NOTICE_TEXT = Text("Thông báo màn hình sảnh", "Hall display notice")
 TICKET_FOOTER = Text("Dòng cuối phiếu", "Ticket footer")
@@ -135,14 +134,7 @@ ROLES = {
 
 def duration(seconds: float | None) -> str:
     """A duration as the tables show it: 4:05, or 1:02:03 past an hour; – for none."""
-    if seconds is None:
-        return "–"
-    total = max(0, round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
+    return "–" if seconds is None else hms(round(seconds))
 
 
 LOGO = Text("Logo", "Logo")

@@ -136,6 +136,7 @@ class SupervisorWindow(QMainWindow):
         self._busy_timer.setSingleShot(True)
         self._busy_timer.setInterval(BUSY_NOTICE_MS)
         self._busy_timer.timeout.connect(self._on_busy_timer_timeout)
+        self._has_feed = watcher is not None
         if watcher is not None:
             watcher.batch_received.connect(self._on_feed_batch)
             watcher.feed_failed.connect(self._on_feed_failed)
@@ -179,6 +180,7 @@ class SupervisorWindow(QMainWindow):
         self.logout_button.clicked.connect(self.logout)
         self.live_view.release_requested.connect(self._on_release_requested)
         self.live_view.unlock_requested.connect(self.unlock_officer)
+        self.live_view.hint.connect(lambda text: self.message_bar.show_text(MessageKind.INFO, text))
         self.audit_view.day_requested.connect(self.show_audit)
         self.reports_view.report_requested.connect(self.run_report)
         self.reports_view.export_requested.connect(self.export_report)
@@ -423,14 +425,22 @@ class SupervisorWindow(QMainWindow):
         def done(result: Any) -> None:
             self.message_bar.show_text(MessageKind.INFO, message(result))
             self.action_finished.emit(result)
-            self.refresh()
+            self._refresh_after_action()
 
         self._actions.submit(work, done, self._action_failed)
 
     def _action_failed(self, error: MotcuaError) -> None:
         self._show_error(error)
         self.action_finished.emit(error)
-        self.refresh()
+        self._refresh_after_action()
+
+    def _refresh_after_action(self) -> None:
+        """With the change feed, one coalesced refresh (the action's own event would start
+        another one); without it, at once."""
+        if self._has_feed:
+            self._coalesce_timer.start()
+        else:
+            self.refresh()
 
     def _show_error(self, error: MotcuaError) -> None:
         self.message_bar.show_message(MessageKind.ERROR, error.vi, error.en)
