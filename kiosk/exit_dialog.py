@@ -25,6 +25,8 @@ from kiosk import texts
 from shared.clock import Clock
 from shared.database import Database
 from shared.domain import Role
+from shared.errors import MotcuaError
+from shared.qt.tasks import TaskRunner
 from shared.security import verify_pin
 from shared.tables import OF
 
@@ -118,6 +120,7 @@ class ExitDialog(QDialog):
             "QPushButton { font: bold 30px; background: #0d47a1; color: white;"
             " border-radius: 10px; }"
         )
+        self._runner = TaskRunner("kiosk-pin", self)
         self._show_lock()
 
     def _key(self, key: str) -> None:
@@ -135,12 +138,26 @@ class ExitDialog(QDialog):
             self.message.setText(f"{big.format(minutes=minutes)}\n{small.format(minutes=minutes)}")
         return minutes > 0
 
+    @property
+    def checking(self) -> bool:
+        """A PIN is being checked (a database read and scrypt, on the dialog's own thread)."""
+        return self._runner.busy
+
     def submit(self) -> None:
+        if self.checking:
+            return
         if self._show_lock():
             self.pin.clear()
             return
-        code = self._checker.check(self.pin.text())
+        pin = self.pin.text()
         self.pin.clear()
+        checker = self._checker
+        self._runner.submit(lambda: checker.check(pin), self._checked, self._failed)
+
+    def _failed(self, error: MotcuaError) -> None:
+        self.message.setText(f"{error.vi}\n{error.en}")
+
+    def _checked(self, code: str | None) -> None:
         if code is None:
             if not self._show_lock():
                 self.message.setText("\n".join(texts.EXIT_WRONG.pick(self._language)))

@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import qrcode
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPixmap, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
@@ -40,7 +39,7 @@ from shared.engine import QueueEngine
 from shared.errors import MotcuaError
 from shared.feed import ChangeFeed
 from shared.numbering import load_zone
-from shared.printing.ticket import ticket_url
+from shared.printing.ticket import render_qr, ticket_url
 from shared.qt.feed_watcher import FeedWatcher
 from shared.qt.logo import logo_pixmap
 from shared.qt.tasks import TaskRunner
@@ -170,6 +169,8 @@ class KioskWindow(QWidget):
         self._priority: tuple[str, str, str] | None = None  # code, name_vi, name_en
         self._issuing = False
         self._current: IssueResult | None = None
+        self._qr_pixmap: QPixmap | None = None
+        self._qr_side = 360
         self._printer_faulted = False
         self._exit_allowed = False
         self._refresh_running = False
@@ -392,8 +393,7 @@ class KioskWindow(QWidget):
             """
         )
         self._qr_side = round(unit * 30)
-        if self._current is not None:
-            self._show_qr(self._current)
+        self._scale_qr()  # resized: the same code, drawn at the new size
 
     # ------------------------------------------------------------------ data
 
@@ -594,24 +594,29 @@ class KioskWindow(QWidget):
         )
 
     def _show_qr(self, issued: IssueResult) -> None:
+        """The ticket's QR code, drawn once per ticket exactly as on paper (render_qr)."""
         if self._board is None:
             return
         url = ticket_url(issued.ticket, self._board.settings)
-        image = qrcode.make(url, border=2, box_size=10)
         buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
-        pixmap = QPixmap()
-        pixmap.loadFromData(buffer.getvalue(), "PNG")
-        side = getattr(self, "_qr_side", 360)
+        render_qr(url, 1000).save(buffer, format="PNG")
+        self._qr_pixmap = QPixmap()
+        self._qr_pixmap.loadFromData(buffer.getvalue(), "PNG")
+        self.qr_label.setToolTip(url)
+        self._scale_qr()
+
+    def _scale_qr(self) -> None:
+        if self._qr_pixmap is None:
+            return
+        side = self._qr_side
         self.qr_label.setPixmap(
-            pixmap.scaled(
+            self._qr_pixmap.scaled(
                 side,
                 side,
                 Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.FastTransformation,
             )
         )
-        self.qr_label.setToolTip(url)
 
     # ------------------------------------------------------------------ printing
 
@@ -686,6 +691,7 @@ class KioskWindow(QWidget):
         self._current = None
         self._priority = None
         self.qr_label.clear()
+        self._qr_pixmap = None
         self.pages.setCurrentIndex(HOME)
         self._render_texts()
 

@@ -403,6 +403,7 @@ def test_a_fullscreen_kiosk_cannot_be_closed_without_an_admin_pin(
         assert isinstance(dialog, ExitDialog)
         dialog.pin.setText(pin)
         dialog.submit()
+        qtbot.waitUntil(lambda: not dialog.checking, timeout=5000)  # checked off the GUI thread
         if dialog.isVisible():
             assert "Mã PIN không đúng" in dialog.message.text()
             dialog.reject()
