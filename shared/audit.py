@@ -16,10 +16,10 @@ from typing import Any
 from shared.clock import Clock
 from shared.database import Database
 from shared.domain import EventKind, EventView
-from shared.numbering import business_day, load_zone
+from shared.numbering import business_day
 from shared.queries import event_select, event_view
 from shared.reports import first_event_id
-from shared.tables import E, load_settings
+from shared.tables import E, office_zone
 
 
 class AuditKind(StrEnum):
@@ -88,7 +88,7 @@ class AuditEntry:
 def audit_day(db: Database, clock: Clock, day: dt.date | None = None) -> list[AuditEntry]:
     """The audited actions of business day DAY (default: today), oldest first."""
     with db.read_tx() as conn:
-        zone = load_zone(load_settings(conn).time_zone)
+        zone = office_zone(conn)
         day = day or business_day(clock.now(), zone)
         start = first_event_id(conn, day)
         end = first_event_id(conn, day + dt.timedelta(days=1))

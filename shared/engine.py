@@ -44,17 +44,18 @@ from shared.domain import (
 )
 from shared.errors import ConflictError, InvalidInputError, NotFoundError
 from shared.estimate import RECENT_SAMPLE, predicted_wait_minutes
-from shared.numbering import NumberingFormat, business_day, load_zone
+from shared.numbering import NumberingFormat, business_day
 from shared.prepared import Prepared
 from shared.priority import Candidate, choose
 from shared.tables import (
     CS,
+    Q_LAST_SEQUENCE,
     AnyRow,
     C,
     E,
     T,
     counter_views,
-    load_settings,
+    office_zone,
     ticket_select,
     ticket_view,
 )
@@ -91,12 +92,6 @@ def _oldest(priority: bool) -> sa.Subquery:
 # The longest-waiting normal ticket and the longest-waiting priority ticket, in one round trip.
 _Q_CANDIDATES = Prepared(sa.union_all(sa.select(_oldest(False)), sa.select(_oldest(True))))
 # A prepared statement holds no IN (...) list: "status is called or serving" is written out.
-_Q_LAST_SEQUENCE = Prepared(
-    sa.select(sa.func.max(T.c.sequence)).where(
-        T.c.issued_service_id == sa.bindparam("service_id"),
-        T.c.business_day == sa.bindparam("day"),
-    )
-)
 _ISSUE_FIELDS = (
     "business_day",
     "issued_service_id",
@@ -204,7 +199,7 @@ class QueueEngine(WriteSide):
                     f"Thủ tục {service.name_vi} đang tạm ngừng nhận số",
                     f"service {service.code} ({service.name_en}) is closed",
                 )
-            issued = _Q_LAST_SEQUENCE.scalar(tx.conn, {"service_id": service.id, "day": tx.today})
+            issued = Q_LAST_SEQUENCE.scalar(tx.conn, {"service_id": service.id, "day": tx.today})
             sequence = (issued or 0) + 1
             numbering = NumberingFormat(service.prefix, service.block_start, service.block_end)
             cap = min(service.daily_cap or numbering.capacity, numbering.capacity)
@@ -246,7 +241,7 @@ class QueueEngine(WriteSide):
         """People waiting ahead of a ticket issued now, and its predicted wait (kiosk tiles)."""
         with self._db.read_tx() as conn:
             service = self._service(conn, service_ref)
-            zone = load_zone(load_settings(conn).time_zone)
+            zone = office_zone(conn)
             today = business_day(self._clock.now(), zone)
             return estimate_in_tx(conn, today, service.id, priority, None)
 

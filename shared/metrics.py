@@ -43,7 +43,7 @@ from sqlalchemy.engine import Connection
 from shared.clock import Clock
 from shared.database import Database
 from shared.domain import ACTIVE_STATUSES, CounterState, EventKind, TicketStatus
-from shared.numbering import business_day, load_zone
+from shared.numbering import business_day
 from shared.prepared import Prepared
 from shared.reports import (
     TicketFacts,
@@ -53,7 +53,7 @@ from shared.reports import (
     raw_timestamp,
     timestamp_parser,
 )
-from shared.tables import OF, E, S, T, counter_views, load_settings
+from shared.tables import OF, E, S, T, counter_views, office_zone
 
 DEFAULT_IDLE_ALERT_MINUTES = 10
 _PRINTER_EVENTS_READ = 50  # the latest fault and restore events looked at, per kind
@@ -190,7 +190,7 @@ def live_metrics(
     """Today's numbers, read in one snapshot (see the module docstring for the definitions)."""
     with db.read_tx() as conn:
         now = clock.now()
-        zone = load_zone(load_settings(conn).time_zone)
+        zone = office_zone(conn)
         today = business_day(now, zone)
         timeline = _Timeline(now.astimezone(dt.UTC).replace(tzinfo=None))
         calls: dict[int, dt.datetime] = {}

@@ -25,10 +25,11 @@ from shared.domain import (
     TicketView,
 )
 from shared.errors import NotFoundError
-from shared.numbering import NumberingFormat, business_day, load_zone
+from shared.numbering import NumberingFormat, business_day
 from shared.settings import OfficeSettings
 from shared.tables import (
     OF,
+    Q_LAST_SEQUENCE,
     AnyRow,
     C,
     E,
@@ -36,6 +37,7 @@ from shared.tables import (
     T,
     counter_views,
     load_settings,
+    office_zone,
     service_view,
     ticket_select,
     ticket_view,
@@ -102,7 +104,7 @@ class QueueQueries:
             return load_settings(conn)
 
     def today(self, conn: Connection) -> dt.date:
-        return business_day(self._clock.now(), load_zone(load_settings(conn).time_zone))
+        return business_day(self._clock.now(), office_zone(conn))
 
     def services(self) -> list[ServiceView]:
         with self._db.read_tx() as conn:
@@ -139,11 +141,7 @@ class QueueQueries:
                 raise NotFoundError(
                     f"Không có thủ tục '{service_code}'", f"unknown service '{service_code}'"
                 )
-            last = conn.execute(
-                sa.select(sa.func.max(T.c.sequence)).where(
-                    T.c.issued_service_id == row.id, T.c.business_day == today
-                )
-            ).scalar()
+            last = Q_LAST_SEQUENCE.scalar(conn, {"service_id": row.id, "day": today})
             sequence = (last or 0) + 1
             numbering = NumberingFormat(row.prefix, row.block_start, row.block_end)
         return TicketView(

@@ -58,9 +58,9 @@ from shared.clock import Clock, SystemClock
 from shared.database import Database
 from shared.domain import OPEN_STATUSES, EventKind, TicketStatus
 from shared.errors import InvalidInputError
-from shared.numbering import business_day, load_zone
+from shared.numbering import business_day
 from shared.prepared import Prepared
-from shared.tables import OF, C, E, S, T, load_settings
+from shared.tables import OF, C, E, S, T, office_zone
 
 log = logging.getLogger(__name__)
 
@@ -587,10 +587,6 @@ class _Totals:
 # ---------------------------------------------------------------------- summaries
 
 
-def _office_zone(conn: Connection) -> ZoneInfo:
-    return load_zone(load_settings(conn).time_zone)
-
-
 def _is_closed(conn: Connection, day: dt.date, today: dt.date) -> bool:
     if day >= today:
         return False
@@ -654,7 +650,7 @@ def summarize_closed_days(db: Database, clock: Clock, *, since: dt.date | None =
     upgrade, for the past year) keeps the first report of the morning fast.
     """
     with db.read_tx() as conn:
-        zone = _office_zone(conn)
+        zone = office_zone(conn)
         today = business_day(clock.now(), zone)
         first = conn.execute(sa.select(sa.func.min(T.c.business_day))).scalar()
         if first is None:
@@ -701,7 +697,7 @@ def report(
         )
     now = (clock or SystemClock()).now()
     with db.read_tx() as conn:
-        zone = _office_zone(conn)
+        zone = office_zone(conn)
         today = business_day(now, zone)
         to_store, _ = _plan(conn, date_from, date_to, today)
     for day in to_store:

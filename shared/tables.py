@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -20,6 +21,8 @@ from shared.domain import (
     TicketStatus,
     TicketView,
 )
+from shared.numbering import load_zone
+from shared.prepared import Prepared
 from shared.settings import OfficeSettings
 
 T = SQLModel.metadata.tables["ticket"]
@@ -39,6 +42,20 @@ _TARGET = C.alias("target_counter")
 def load_settings(conn: Connection) -> OfficeSettings:
     rows = {r.key: r.value for r in conn.execute(sa.select(ST.c.key, ST.c.value))}
     return settings_mod.from_rows(rows)
+
+
+def office_zone(conn: Connection) -> ZoneInfo:
+    """The office's time zone (it decides the business day)."""
+    return load_zone(load_settings(conn).time_zone)
+
+
+# The last sequence number a service issued on a day (the next ticket's is one more).
+Q_LAST_SEQUENCE = Prepared(
+    sa.select(sa.func.max(T.c.sequence)).where(
+        T.c.issued_service_id == sa.bindparam("service_id"),
+        T.c.business_day == sa.bindparam("day"),
+    )
+)
 
 
 def ticket_select() -> sa.Select[Any]:
