@@ -41,18 +41,18 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 from display.announcer import CallAnnouncer
 from display.app import CHIME, sentence_for
 from display.window import DisplayTimings, DisplayWindow
-from shared.admin import OfficeAdmin
 from shared.clock import SystemClock
-from shared.database import open_database, sqlite_url
-from shared.engine import QueueEngine
-from shared.feed import ChangeFeed
-from shared.numbering import NumberingFormat
+from shared.office.admin import OfficeAdmin
 from shared.paths import asset_path
 from shared.qt.app import application
-from shared.queries import QueueQueries
-from shared.schema import upgrade
-from shared.settings import VoiceOptions
-from shared.speech import SpeechWorker
+from shared.queue.engine import QueueEngine
+from shared.queue.feed import ChangeFeed
+from shared.queue.queries import QueueQueries
+from shared.rules.numbering import NumberingFormat
+from shared.rules.settings import VoiceOptions
+from shared.storage.database import open_database, sqlite_url
+from shared.storage.schema import upgrade
+from shared.voice.speech import SpeechWorker
 
 COUNTERS = 8
 

@@ -22,14 +22,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from shared.admin import OfficeAdmin
 from shared.clock import SystemClock
-from shared.database import open_database, sqlite_url
-from shared.demo import DEMO_SERVICES
-from shared.engine import QueueEngine
-from shared.numbering import NumberingFormat
-from shared.queries import QueueQueries
-from shared.schema import upgrade
+from shared.office.admin import OfficeAdmin
+from shared.office.demo import DEMO_SERVICES
+from shared.queue.engine import QueueEngine
+from shared.queue.queries import QueueQueries
+from shared.rules.numbering import NumberingFormat
+from shared.storage.database import open_database, sqlite_url
+from shared.storage.schema import upgrade
 
 
 def _percentile(values: list[float], q: float) -> float:

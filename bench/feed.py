@@ -19,13 +19,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from shared.admin import OfficeAdmin
 from shared.clock import SystemClock
-from shared.database import open_database, sqlite_url
-from shared.engine import QueueEngine
-from shared.feed import POLL_INTERVAL_MS, ChangeFeed
-from shared.numbering import NumberingFormat
-from shared.schema import upgrade
+from shared.office.admin import OfficeAdmin
+from shared.queue.engine import QueueEngine
+from shared.queue.feed import POLL_INTERVAL_MS, ChangeFeed
+from shared.rules.numbering import NumberingFormat
+from shared.storage.database import open_database, sqlite_url
+from shared.storage.schema import upgrade
 
 
 def _writer(url: str, count: int, rate_per_s: float, ready: Any, out: Any) -> None:

@@ -29,15 +29,15 @@ from PySide6.QtTest import QTest
 from kiosk.exit_dialog import PinChecker
 from kiosk.printing import TicketOutput
 from kiosk.window import HOME, KioskTimings, KioskWindow
-from shared.admin import OfficeAdmin
 from shared.clock import SystemClock
-from shared.config import PrinterConfig
-from shared.database import open_database, sqlite_url
-from shared.demo import DEMO_SERVICES
-from shared.engine import QueueEngine
-from shared.numbering import NumberingFormat
+from shared.office.admin import OfficeAdmin
+from shared.office.config import PrinterConfig
+from shared.office.demo import DEMO_SERVICES
 from shared.qt.app import application
-from shared.schema import upgrade
+from shared.queue.engine import QueueEngine
+from shared.rules.numbering import NumberingFormat
+from shared.storage.database import open_database, sqlite_url
+from shared.storage.schema import upgrade
 
 
 class TimingPrinter:

@@ -33,11 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from shared.clock import FakeClock
-from shared.database import Database, open_database, sqlite_url
-from shared.demo import DEMO_SERVICES
-from shared.metrics import live_metrics
-from shared.reports import Grouping, report, summarize_closed_days
-from shared.schema import upgrade
+from shared.insight.metrics import live_metrics
+from shared.insight.reports import Grouping, report, summarize_closed_days
+from shared.office.demo import DEMO_SERVICES
+from shared.storage.database import Database, open_database, sqlite_url
+from shared.storage.schema import upgrade
 
 ZONE_OFFSET = dt.timedelta(hours=7)  # Asia/Ho_Chi_Minh, the default office time zone
 COUNTERS = 10

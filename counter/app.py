@@ -8,10 +8,10 @@ from counter.autopilot import CounterAutopilot
 from counter.window import CounterWindow
 from shared.cli import AppContext
 from shared.errors import InvalidInputError
-from shared.feed import ChangeFeed
+from shared.office.sessions import CounterSessions
 from shared.qt.app import application
 from shared.qt.feed_watcher import FeedWatcher
-from shared.sessions import CounterSessions
+from shared.queue.feed import ChangeFeed
 
 WINDOW_SIZE = (1366, 768)
 

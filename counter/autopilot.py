@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from counter.serve_view import CounterAction
 from counter.window import CounterWindow
-from shared.domain import Outcome, TicketStatus
+from shared.rules.domain import Outcome, TicketStatus
 
 log = logging.getLogger(__name__)
 

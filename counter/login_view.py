@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter import texts
-from shared.domain import COUNTER_STATE_VI, CounterView
+from shared.rules.domain import COUNTER_STATE_VI, CounterView
 
 
 @dataclass(frozen=True, slots=True)

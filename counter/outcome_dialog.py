@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from counter import texts
 from counter.form_dialog import FormDialog
-from shared.domain import OUTCOME_LABELS, Outcome
+from shared.rules.domain import OUTCOME_LABELS, Outcome
 
 OUTCOMES = (
     Outcome.DOSSIER_RECEIVED,

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter import texts
-from shared.queries import CounterQueueView
+from shared.queue.queries import CounterQueueView
 
 _DIM = QColor("#7a8591")
 

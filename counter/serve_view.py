@@ -20,7 +20,7 @@ from counter import texts
 from counter.queue_panel import QueuePanel
 from counter.ticket_panel import CurrentTicketPanel
 from shared.bilingual import Text
-from shared.domain import CounterState, CounterView, TicketStatus, TicketView
+from shared.rules.domain import CounterState, CounterView, TicketStatus, TicketView
 
 
 class CounterAction(StrEnum):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from shared.bilingual import Text
 from shared.clock import hms
-from shared.domain import TICKET_STATUS_VI, PriorityPolicy, TicketStatus
+from shared.rules.domain import TICKET_STATUS_VI, PriorityPolicy, TicketStatus
 
 WINDOW_TITLE = Text("motcua – Quầy {number}", "motcua – Counter {number}")
 LOGIN_TITLE = Text("Đăng nhập quầy", "Counter login")

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from counter import texts
-from shared.domain import PriorityPolicy, TicketStatus, TicketView
+from shared.rules.domain import PriorityPolicy, TicketStatus, TicketView
 
 
 class CurrentTicketPanel(QFrame):

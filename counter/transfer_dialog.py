@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QRadioButton, QWidget
 
 from counter import texts
 from counter.form_dialog import FormDialog
-from shared.domain import COUNTER_STATE_VI, CounterView, ServiceView
+from shared.rules.domain import COUNTER_STATE_VI, CounterView, ServiceView
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,14 @@ from counter.theme import STYLESHEET
 from counter.transfer_dialog import TransferDialog, TransferRequest
 from shared.bilingual import Text
 from shared.clock import Clock
-from shared.domain import (
+from shared.errors import MotcuaError
+from shared.office.sessions import CounterSession, CounterSessions
+from shared.qt.feed_watcher import FeedWatcher
+from shared.qt.message_bar import MessageBar, MessageKind
+from shared.qt.tasks import TaskRunner
+from shared.queue.engine import QueueEngine
+from shared.queue.queries import CounterQueueView, QueueQueries
+from shared.rules.domain import (
     ACTIVE_STATUSES,
     OUTCOME_LABELS,
     CallResult,
@@ -41,13 +48,6 @@ from shared.domain import (
     ServiceView,
     TicketView,
 )
-from shared.engine import QueueEngine
-from shared.errors import MotcuaError
-from shared.qt.feed_watcher import FeedWatcher
-from shared.qt.message_bar import MessageBar, MessageKind
-from shared.qt.tasks import TaskRunner
-from shared.queries import CounterQueueView, QueueQueries
-from shared.sessions import CounterSession, CounterSessions
 
 log = logging.getLogger(__name__)
 

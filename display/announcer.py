@@ -17,10 +17,10 @@ from typing import Protocol
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
 
-from shared.domain import EventKind, EventView
 from shared.errors import MotcuaError
 from shared.qt.tasks import TaskRunner
-from shared.settings import VoiceOptions
+from shared.rules.domain import EventKind, EventView
+from shared.rules.settings import VoiceOptions
 
 log = logging.getLogger(__name__)
 

@@ -9,17 +9,17 @@ from PySide6.QtCore import QTimer
 
 from display.announcer import CallAnnouncer
 from display.window import DisplayWindow
-from shared.announcement import announcement_text
-from shared.backup import daily_backup
 from shared.cli import AppContext
-from shared.database import sqlite_path
-from shared.domain import EventView
-from shared.feed import ChangeFeed
 from shared.paths import asset_path, user_cache_dir
 from shared.qt.app import application
 from shared.qt.tasks import TaskRunner
-from shared.settings import VoiceOptions
-from shared.speech import SpeechWorker
+from shared.queue.feed import ChangeFeed
+from shared.rules.domain import EventView
+from shared.rules.settings import VoiceOptions
+from shared.storage.backup import daily_backup
+from shared.storage.database import sqlite_path
+from shared.voice.announcement import announcement_text
+from shared.voice.speech import SpeechWorker
 
 log = logging.getLogger(__name__)
 

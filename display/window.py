@@ -21,15 +21,15 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWi
 
 from shared.bilingual import day_line
 from shared.clock import Clock
-from shared.domain import CounterState, EventKind, EventView, StatusView
 from shared.errors import MotcuaError
-from shared.feed import ChangeFeed
-from shared.numbering import load_zone
 from shared.qt.feed_watcher import FeedWatcher
 from shared.qt.logo import logo_pixmap
 from shared.qt.tasks import TaskRunner
-from shared.queries import QueueQueries
-from shared.settings import OfficeSettings, VoiceOptions
+from shared.queue.feed import ChangeFeed
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import CounterState, EventKind, EventView, StatusView
+from shared.rules.numbering import load_zone
+from shared.rules.settings import OfficeSettings, VoiceOptions
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from kiosk.exit_dialog import PinChecker
 from kiosk.printing import TicketOutput
 from kiosk.window import KioskWindow
 from shared.cli import AppContext
-from shared.feed import ChangeFeed
 from shared.qt.app import application
+from shared.queue.feed import ChangeFeed
 
 
 def run(ctx: AppContext) -> int:

@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 
 from kiosk import texts
 from shared.clock import Clock
-from shared.database import Database
-from shared.domain import Role
 from shared.errors import MotcuaError
+from shared.office.security import verify_pin
 from shared.qt.tasks import TaskRunner
-from shared.security import verify_pin
-from shared.tables import OF
+from shared.rules.domain import Role
+from shared.storage.database import Database
+from shared.storage.tables import OF
 
 MAX_WRONG = 5
 LOCK_MINUTES = 5

@@ -9,12 +9,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from shared.config import PrinterConfig
-from shared.domain import IssueResult
+from shared.office.config import PrinterConfig
 from shared.printing import PrinterError
 from shared.printing.escpos_out import describe, make_printer, print_ticket
 from shared.printing.ticket import render_ticket
-from shared.settings import OfficeSettings
+from shared.rules.domain import IssueResult
+from shared.rules.settings import OfficeSettings
 
 log = logging.getLogger(__name__)
 

@@ -31,18 +31,18 @@ from kiosk import texts
 from kiosk.exit_dialog import ExitDialog, PinChecker
 from kiosk.printing import TicketOutput
 from shared.bilingual import Text
-from shared.board import Board, ServiceTile, read_board
 from shared.clock import Clock
-from shared.database import Database
-from shared.domain import IssueResult
-from shared.engine import QueueEngine
 from shared.errors import MotcuaError
-from shared.feed import ChangeFeed
-from shared.numbering import load_zone
 from shared.printing.ticket import render_qr, ticket_url
 from shared.qt.feed_watcher import FeedWatcher
 from shared.qt.logo import logo_pixmap
 from shared.qt.tasks import TaskRunner
+from shared.queue.board import Board, ServiceTile, read_board
+from shared.queue.engine import QueueEngine
+from shared.queue.feed import ChangeFeed
+from shared.rules.domain import IssueResult
+from shared.rules.numbering import load_zone
+from shared.storage.database import Database
 
 log = logging.getLogger(__name__)
 

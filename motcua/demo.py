@@ -20,14 +20,14 @@ import sys
 import time
 from pathlib import Path
 
-from shared.admin import OfficeAdmin
 from shared.clock import Clock, SystemClock
-from shared.config import PrinterConfig
-from shared.database import Database, open_database, sqlite_url
-from shared.demo import DEMO_OFFICERS, seed_demo
-from shared.engine import QueueEngine
 from shared.errors import InvalidInputError
-from shared.schema import upgrade
+from shared.office.admin import OfficeAdmin
+from shared.office.config import PrinterConfig
+from shared.office.demo import DEMO_OFFICERS, seed_demo
+from shared.queue.engine import QueueEngine
+from shared.storage.database import Database, open_database, sqlite_url
+from shared.storage.schema import upgrade
 
 log = logging.getLogger(__name__)
 

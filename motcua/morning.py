@@ -25,17 +25,17 @@ from kiosk.exit_dialog import PinChecker
 from kiosk.printing import TicketOutput
 from kiosk.window import KioskTimings, KioskWindow
 from motcua.demo import _printer, demo_database
-from shared.admin import OfficeAdmin
 from shared.clock import FakeClock
-from shared.domain import Outcome
-from shared.engine import QueueEngine
-from shared.feed import ChangeFeed
+from shared.office.admin import OfficeAdmin
+from shared.office.sessions import CounterSessions
 from shared.paths import asset_path
 from shared.qt.app import application
 from shared.qt.feed_watcher import FeedWatcher
-from shared.queries import QueueQueries
-from shared.sessions import CounterSessions
-from shared.speech import SpeechWorker
+from shared.queue.engine import QueueEngine
+from shared.queue.feed import ChangeFeed
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import Outcome
+from shared.voice.speech import SpeechWorker
 from supervisor.window import SupervisorWindow
 
 log = logging.getLogger(__name__)

@@ -25,18 +25,18 @@ from display.window import DisplayTimings, DisplayWindow
 from kiosk.exit_dialog import PinChecker
 from kiosk.printing import TicketOutput
 from kiosk.window import KioskWindow
-from shared.admin import OfficeAdmin
 from shared.clock import FakeClock
-from shared.config import PrinterConfig
-from shared.database import Database, open_database, sqlite_url
-from shared.demo import seed_demo
-from shared.domain import Outcome, TicketStatus
-from shared.engine import QueueEngine
-from shared.feed import ChangeFeed
+from shared.office.admin import OfficeAdmin
+from shared.office.config import PrinterConfig
+from shared.office.demo import seed_demo
+from shared.office.sessions import CounterSessions
 from shared.qt.app import application
-from shared.queries import QueueQueries
-from shared.schema import upgrade
-from shared.sessions import CounterSessions
+from shared.queue.engine import QueueEngine
+from shared.queue.feed import ChangeFeed
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import Outcome, TicketStatus
+from shared.storage.database import Database, open_database, sqlite_url
+from shared.storage.schema import upgrade
 from supervisor.window import SupervisorWindow
 
 MORNING = dt.datetime(2026, 11, 30, 1, 40, tzinfo=dt.UTC)  # Monday 08:40 in Ho Chi Minh City

@@ -21,15 +21,22 @@ from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from shared.admin import KEEP, OfficeAdmin
-from shared.announcement import announcement_text
-from shared.authz import ADMIN_ROLES, OfficerIdentity
-from shared.backup import backup, daily_backup, restore
 from shared.clock import Clock, SystemClock
-from shared.config import PAPER_WIDTHS, LocalConfig, PrinterConfig, load_local_config
-from shared.database import Database, open_database, resolve_url, safe_url, sqlite_path
-from shared.demo import seed_demo
-from shared.domain import (
+from shared.errors import DatabaseError, InvalidInputError, MotcuaError
+from shared.insight.reports import Grouping, csv_text, report, to_csv, to_table, to_xlsx
+from shared.insight.simulate import simulate
+from shared.logs import configure_logging
+from shared.office.admin import KEEP, OfficeAdmin
+from shared.office.config import PAPER_WIDTHS, LocalConfig, PrinterConfig, load_local_config
+from shared.office.demo import seed_demo
+from shared.office.sessions import CounterSessions
+from shared.printing import PrinterError
+from shared.printing.escpos_out import describe, make_printer, print_ticket
+from shared.printing.ticket import render_ticket
+from shared.queue.authz import ADMIN_ROLES, OfficerIdentity
+from shared.queue.engine import QueueEngine
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import (
     COUNTER_STATE_VI,
     TICKET_STATUS_VI,
     CallResult,
@@ -39,20 +46,13 @@ from shared.domain import (
     StatusView,
     TicketView,
 )
-from shared.engine import QueueEngine
-from shared.errors import DatabaseError, InvalidInputError, MotcuaError
-from shared.logs import configure_logging
-from shared.numbering import NumberingFormat, load_zone
-from shared.printing import PrinterError
-from shared.printing.escpos_out import describe, make_printer, print_ticket
-from shared.printing.ticket import render_ticket
-from shared.queries import QueueQueries
-from shared.reports import Grouping, csv_text, report, to_csv, to_table, to_xlsx
-from shared.schema import require_current, upgrade
-from shared.sessions import CounterSessions
-from shared.settings import logo_from_file
-from shared.simulate import simulate
-from shared.speech import SpeechError, render_wav
+from shared.rules.numbering import NumberingFormat, load_zone
+from shared.rules.settings import logo_from_file
+from shared.storage.backup import backup, daily_backup, restore
+from shared.storage.database import Database, open_database, resolve_url, safe_url, sqlite_path
+from shared.storage.schema import require_current, upgrade
+from shared.voice.announcement import announcement_text
+from shared.voice.speech import SpeechError, render_wav
 
 log = logging.getLogger(__name__)
 

@@ -29,14 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shared.admin import OfficeAdmin
-from shared.authz import OfficerIdentity
 from shared.bilingual import Text
-from shared.domain import Role
 from shared.errors import InvalidInputError
-from shared.numbering import NumberingFormat
-from shared.sessions import CounterSessions
-from shared.settings import OfficeSettings, logo_from_file, to_json
+from shared.office.admin import OfficeAdmin
+from shared.office.sessions import CounterSessions
+from shared.queue.authz import OfficerIdentity
+from shared.rules.domain import Role
+from shared.rules.numbering import NumberingFormat
+from shared.rules.settings import OfficeSettings, logo_from_file, to_json
 from supervisor import texts
 
 Apply = Callable[[OfficeAdmin, CounterSessions, OfficerIdentity], object]

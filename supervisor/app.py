@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from shared.cli import AppContext
-from shared.feed import ChangeFeed
+from shared.office.sessions import CounterSessions
 from shared.qt.app import application
 from shared.qt.feed_watcher import FeedWatcher
-from shared.sessions import CounterSessions
+from shared.queue.feed import ChangeFeed
 from supervisor.window import SupervisorWindow
 
 WINDOW_SIZE = (1366, 768)

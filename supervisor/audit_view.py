@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from shared.audit import AUDIT_KIND_LABELS, AuditEntry
+from shared.insight.audit import AUDIT_KIND_LABELS, AuditEntry
 from supervisor import texts
 from supervisor.widgets import DataTable
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
-from shared.metrics import HourMetrics
+from shared.insight.metrics import HourMetrics
 from supervisor import texts
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from shared.bilingual import Text
-from shared.metrics import CounterActivity, CounterMetrics, LiveMetrics
+from shared.insight.metrics import CounterActivity, CounterMetrics, LiveMetrics
 from supervisor import texts
 from supervisor.hour_chart import HourChart
 from supervisor.widgets import DataTable

@@ -1,7 +1,7 @@
 """The reports tab: a range of days, a grouping, the table, and its CSV and Excel exports.
 
-The table shows the cells of shared.reports' CSV form, so what is on screen is exactly what every
-export writes.
+The table shows the cells of shared.insight.reports' CSV form, so what is on screen is exactly what
+every export writes.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shared.reports import GROUPING_LABELS, Grouping, Report, csv_text
+from shared.insight.reports import GROUPING_LABELS, Grouping, Report, csv_text
 from supervisor import texts
 from supervisor.widgets import DataTable
 

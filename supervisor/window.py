@@ -28,23 +28,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shared.admin import OfficeAdmin
-from shared.audit import AuditEntry, audit_day
-from shared.authz import OfficerIdentity
 from shared.bilingual import Text
 from shared.clock import Clock
-from shared.database import Database
-from shared.domain import EventView, Role
 from shared.errors import MotcuaError
-from shared.metrics import LiveMetrics, live_metrics
-from shared.numbering import business_day, load_zone
+from shared.insight.audit import AuditEntry, audit_day
+from shared.insight.metrics import LiveMetrics, live_metrics
+from shared.insight.reports import Report, report, to_csv, to_xlsx
+from shared.office.admin import OfficeAdmin
+from shared.office.sessions import CounterSessions
 from shared.qt.feed_watcher import FeedWatcher
 from shared.qt.message_bar import MessageBar, MessageKind
 from shared.qt.tasks import TaskRunner
-from shared.queries import QueueQueries
-from shared.reports import Report, report, to_csv, to_xlsx
-from shared.sessions import CounterSessions
-from shared.settings import OfficeSettings
+from shared.queue.authz import OfficerIdentity
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import EventView, Role
+from shared.rules.numbering import business_day, load_zone
+from shared.rules.settings import OfficeSettings
+from shared.storage.database import Database
 from supervisor import texts
 from supervisor.admin_view import AdminChange, AdminView
 from supervisor.audit_view import AuditView

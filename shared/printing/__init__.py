@@ -1,4 +1,5 @@
-"""Ticket printing: a 1-bit ticket image rendered with Pillow, sent to ESC/POS printers."""
+"""Ticket printing: a 1-bit ticket image rendered with Pillow, sent to ESC/POS printers.
+Uses shared.rules, shared.office.config (the printer) and the kernel."""
 
 from __future__ import annotations
 

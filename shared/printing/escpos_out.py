@@ -14,12 +14,12 @@ from typing import Any
 
 import platformdirs
 
-from shared.config import PrinterConfig
-from shared.domain import IssueResult
 from shared.errors import InvalidInputError
+from shared.office.config import PrinterConfig
 from shared.paths import APP_NAME
 from shared.printing import PrinterError
 from shared.printing.ticket import check_width, render_ticket, render_ticket_parts
+from shared.rules.domain import IssueResult
 
 _PICKLE_DIR = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "escpos"
 _PICKLE_DIR.mkdir(parents=True, exist_ok=True)
@@ -30,7 +30,7 @@ from escpos.escpos import Escpos  # noqa: E402
 from escpos.exceptions import Error as EscposError  # noqa: E402
 from escpos.printer import File, Network, Serial, Usb  # noqa: E402
 
-from shared.settings import OfficeSettings  # noqa: E402
+from shared.rules.settings import OfficeSettings  # noqa: E402
 
 logger = logging.getLogger(__name__)
 

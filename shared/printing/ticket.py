@@ -14,11 +14,11 @@ import qrcode
 import qrcode.constants
 from PIL import Image, ImageDraw, ImageFont
 
-from shared.config import PAPER_WIDTHS
-from shared.domain import TicketView
 from shared.errors import InvalidInputError
+from shared.office.config import PAPER_WIDTHS
 from shared.paths import asset_path
-from shared.settings import OfficeSettings
+from shared.rules.domain import TicketView
+from shared.rules.settings import OfficeSettings
 
 REGULAR_FONT = "fonts/DejaVuSans.ttf"
 BOLD_FONT = "fonts/DejaVuSans-Bold.ttf"

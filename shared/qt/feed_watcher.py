@@ -7,7 +7,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from shared.errors import MotcuaError
-from shared.feed import POLL_INTERVAL_MS, ChangeFeed
+from shared.queue.feed import POLL_INTERVAL_MS, ChangeFeed
 
 log = logging.getLogger(__name__)
 

@@ -19,18 +19,18 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from counter.window import CounterWindow
-from shared.admin import OfficeAdmin
 from shared.clock import Clock, SystemClock
-from shared.database import Database, open_database, sqlite_url
-from shared.demo import DEMO_SERVICES
-from shared.domain import Role
-from shared.engine import QueueEngine
-from shared.feed import ChangeFeed
-from shared.numbering import NumberingFormat
+from shared.office.admin import OfficeAdmin
+from shared.office.demo import DEMO_SERVICES
+from shared.office.sessions import CounterSessions
 from shared.qt.feed_watcher import FeedWatcher
-from shared.queries import QueueQueries
-from shared.schema import upgrade
-from shared.sessions import CounterSessions
+from shared.queue.engine import QueueEngine
+from shared.queue.feed import ChangeFeed
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import Role
+from shared.rules.numbering import NumberingFormat
+from shared.storage.database import Database, open_database, sqlite_url
+from shared.storage.schema import upgrade
 
 OFFICERS = (
     ("cb01", "Nguyễn Văn An", Role.OFFICER, "1111"),

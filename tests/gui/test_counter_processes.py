@@ -22,9 +22,9 @@ from gui.counter_support import (
     serve_and_hang,
 )
 from shared.clock import SystemClock
-from shared.database import open_database
-from shared.domain import TicketStatus
-from shared.engine import QueueEngine
+from shared.queue.engine import QueueEngine
+from shared.rules.domain import TicketStatus
+from shared.storage.database import open_database
 
 SPAWN = mp.get_context("spawn")
 WAIT_MS = int(WAIT_S * 1000)

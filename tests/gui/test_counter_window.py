@@ -27,14 +27,14 @@ from gui.counter_support import (
     open_counter,
     press,
 )
-from shared.admin import OfficeAdmin
 from shared.clock import FakeClock
-from shared.database import open_database
-from shared.domain import CounterState, EventView, Outcome, TicketStatus
-from shared.engine import QueueEngine
+from shared.office.admin import OfficeAdmin
+from shared.office.sessions import CounterSessions
 from shared.qt.message_bar import MessageKind
-from shared.queries import QueueQueries
-from shared.sessions import CounterSessions
+from shared.queue.engine import QueueEngine
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import CounterState, EventView, Outcome, TicketStatus
+from shared.storage.database import open_database
 
 WAIT_MS = 10_000
 

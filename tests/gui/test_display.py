@@ -11,15 +11,15 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from display.window import DisplayTimings, DisplayWindow
-from shared.admin import OfficeAdmin
 from shared.clock import FakeClock, SystemClock
-from shared.database import Database, open_database, sqlite_url
-from shared.domain import EventKind, EventView
-from shared.engine import QueueEngine
-from shared.feed import ChangeFeed
-from shared.numbering import NumberingFormat
-from shared.queries import QueueQueries
-from shared.schema import upgrade
+from shared.office.admin import OfficeAdmin
+from shared.queue.engine import QueueEngine
+from shared.queue.feed import ChangeFeed
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import EventKind, EventView
+from shared.rules.numbering import NumberingFormat
+from shared.storage.database import Database, open_database, sqlite_url
+from shared.storage.schema import upgrade
 
 MONDAY_0800 = dt.datetime(2025, 3, 3, 1, 0, tzinfo=dt.UTC)
 COUNTERS = (1, 2, 3, 4)

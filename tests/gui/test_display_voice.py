@@ -23,18 +23,18 @@ from pytestqt.qtbot import QtBot
 from display.announcer import CallAnnouncer
 from display.app import CHIME, sentence_for
 from display.window import DisplayTimings, DisplayWindow
-from shared.admin import OfficeAdmin
 from shared.clock import SystemClock
-from shared.database import open_database, sqlite_url
-from shared.domain import EventKind, EventView
-from shared.engine import QueueEngine
-from shared.feed import ChangeFeed
-from shared.numbering import NumberingFormat
+from shared.office.admin import OfficeAdmin
 from shared.paths import asset_path
-from shared.queries import QueueQueries
-from shared.schema import upgrade
-from shared.settings import VoiceOptions
-from shared.speech import SpeechWorker
+from shared.queue.engine import QueueEngine
+from shared.queue.feed import ChangeFeed
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import EventKind, EventView
+from shared.rules.numbering import NumberingFormat
+from shared.rules.settings import VoiceOptions
+from shared.storage.database import open_database, sqlite_url
+from shared.storage.schema import upgrade
+from shared.voice.speech import SpeechWorker
 
 pytestmark = pytest.mark.skipif(not AUDIO, reason="needs PulseAudio (scripts/setup installs it)")
 
@@ -106,18 +106,18 @@ import datetime as dt
 from display.announcer import CallAnnouncer
 from display.app import CHIME, sentence_for
 from display.window import DisplayTimings, DisplayWindow
-from shared.admin import OfficeAdmin
+from shared.office.admin import OfficeAdmin
 from shared.clock import SystemClock
-from shared.database import open_database, sqlite_url
-from shared.domain import EventKind, EventView
-from shared.engine import QueueEngine
-from shared.feed import ChangeFeed
-from shared.numbering import NumberingFormat
+from shared.storage.database import open_database, sqlite_url
+from shared.rules.domain import EventKind, EventView
+from shared.queue.engine import QueueEngine
+from shared.queue.feed import ChangeFeed
+from shared.rules.numbering import NumberingFormat
 from shared.paths import asset_path
-from shared.queries import QueueQueries
-from shared.schema import upgrade
+from shared.queue.queries import QueueQueries
+from shared.storage.schema import upgrade
 from shared.qt.app import application
-from shared.settings import VoiceOptions
+from shared.rules.settings import VoiceOptions
 app = application("test")
 done = []
 announcer = CallAnnouncer(VoiceOptions, sentence_for, None, asset_path(CHIME))

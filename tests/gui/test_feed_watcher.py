@@ -7,14 +7,14 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from shared.admin import OfficeAdmin
 from shared.clock import SystemClock
-from shared.database import open_database, sqlite_url
-from shared.engine import QueueEngine
-from shared.feed import ChangeFeed
-from shared.numbering import NumberingFormat
+from shared.office.admin import OfficeAdmin
 from shared.qt.feed_watcher import FeedWatcher
-from shared.schema import upgrade
+from shared.queue.engine import QueueEngine
+from shared.queue.feed import ChangeFeed
+from shared.rules.numbering import NumberingFormat
+from shared.storage.database import open_database, sqlite_url
+from shared.storage.schema import upgrade
 
 
 def _issue_in_other_process(url: str, count: int) -> None:

@@ -27,18 +27,18 @@ from gui.printer_support import GS_K, CapturingPrinter, decode_qr, free_port, ra
 from kiosk.exit_dialog import MAX_WRONG, ExitDialog, PinChecker
 from kiosk.printing import TicketOutput
 from kiosk.window import CONFIRM, HOME, PRIORITY, KioskTimings, KioskWindow
-from shared.admin import OfficeAdmin
 from shared.clock import FakeClock, SystemClock
-from shared.config import PrinterConfig
-from shared.database import Database, open_database, sqlite_url
-from shared.domain import EventKind, IssueResult, Role, TicketView
-from shared.engine import QueueEngine
-from shared.feed import ChangeFeed
-from shared.numbering import NumberingFormat
-from shared.queries import QueueQueries
-from shared.schema import upgrade
-from shared.settings import logo_from_file
-from shared.tables import OF
+from shared.office.admin import OfficeAdmin
+from shared.office.config import PrinterConfig
+from shared.queue.engine import QueueEngine
+from shared.queue.feed import ChangeFeed
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import EventKind, IssueResult, Role, TicketView
+from shared.rules.numbering import NumberingFormat
+from shared.rules.settings import logo_from_file
+from shared.storage.database import Database, open_database, sqlite_url
+from shared.storage.schema import upgrade
+from shared.storage.tables import OF
 
 MONDAY = dt.date(2025, 3, 3)
 MONDAY_0800 = dt.datetime(2025, 3, 3, 1, 0, tzinfo=dt.UTC)  # 08:00 in Ho Chi Minh City

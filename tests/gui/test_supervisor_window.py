@@ -15,22 +15,22 @@ import pytest
 from PIL import Image
 from pytestqt.qtbot import QtBot
 
-from shared.admin import OfficeAdmin
-from shared.authz import OfficerIdentity
 from shared.clock import FakeClock
-from shared.database import Database, open_database, sqlite_url
-from shared.demo import DEMO_SERVICES
-from shared.domain import CounterState, EventKind, Outcome, Role
-from shared.engine import QueueEngine
 from shared.errors import MotcuaError
-from shared.feed import ChangeFeed
-from shared.metrics import live_metrics
-from shared.numbering import NumberingFormat
+from shared.insight.metrics import live_metrics
+from shared.insight.reports import Grouping
+from shared.office.admin import OfficeAdmin
+from shared.office.demo import DEMO_SERVICES
+from shared.office.sessions import CounterSessions
 from shared.qt.feed_watcher import FeedWatcher
-from shared.queries import QueueQueries
-from shared.reports import Grouping
-from shared.schema import upgrade
-from shared.sessions import CounterSessions
+from shared.queue.authz import OfficerIdentity
+from shared.queue.engine import QueueEngine
+from shared.queue.feed import ChangeFeed
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import CounterState, EventKind, Outcome, Role
+from shared.rules.numbering import NumberingFormat
+from shared.storage.database import Database, open_database, sqlite_url
+from shared.storage.schema import upgrade
 from supervisor import texts
 from supervisor.reports_view import ReportRequest
 from supervisor.window import SupervisorWindow

@@ -20,12 +20,12 @@ from unit_support import (
     create_database_at,
 )
 
-from shared.admin import OfficeAdmin
 from shared.clock import FakeClock
-from shared.database import Database, sqlite_url
-from shared.domain import EventView, TicketView
-from shared.engine import QueueEngine
-from shared.queries import QueueQueries
+from shared.office.admin import OfficeAdmin
+from shared.queue.engine import QueueEngine
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import EventView, TicketView
+from shared.storage.database import Database, sqlite_url
 
 
 @pytest.fixture

@@ -6,17 +6,17 @@ from collections.abc import Callable
 
 import pytest
 
-from shared.admin import KEEP, OfficeAdmin
-from shared.audit import AuditKind, audit_day
-from shared.authz import OfficerIdentity
 from shared.clock import FakeClock
-from shared.database import Database
-from shared.domain import EventKind, EventView, Role
-from shared.engine import QueueEngine
 from shared.errors import ConflictError, PermissionDeniedError
-from shared.numbering import NumberingFormat
-from shared.queries import QueueQueries
-from shared.sessions import CounterSessions
+from shared.insight.audit import AuditKind, audit_day
+from shared.office.admin import KEEP, OfficeAdmin
+from shared.office.sessions import CounterSessions
+from shared.queue.authz import OfficerIdentity
+from shared.queue.engine import QueueEngine
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import EventKind, EventView, Role
+from shared.rules.numbering import NumberingFormat
+from shared.storage.database import Database
 
 BACKENDS_TOO = True  # also on PostgreSQL (see conftest)
 

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-import shared.config
+import shared.office.config
 from shared.cli import main
 from shared.clock import SystemClock
-from shared.database import open_database, sqlite_url
-from shared.queries import QueueQueries
-from shared.tables import OF
+from shared.queue.queries import QueueQueries
+from shared.storage.database import open_database, sqlite_url
+from shared.storage.tables import OF
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -28,7 +28,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("MOTCUA_DB", raising=False)
     monkeypatch.delenv("MOTCUA_PIN", raising=False)
     monkeypatch.delenv("MOTCUA_NEW_PIN", raising=False)
-    monkeypatch.setattr(shared.config, "default_config_path", lambda: tmp_path / "none.toml")
+    monkeypatch.setattr(shared.office.config, "default_config_path", lambda: tmp_path / "none.toml")
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     yield
@@ -59,7 +59,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(shared.config, "default_config_path", lambda: path.with_name("none.toml"))
+        mp.setattr(shared.office.config, "default_config_path", lambda: path.with_name("none.toml"))
         mp.setenv("MOTCUA_NEW_PIN", "7777")
         mp.setenv("MOTCUA_PIN", "8888")
         try:

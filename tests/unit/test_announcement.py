@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared.announcement import LETTER_NAMES, announcement_text, read_ticket_number
 from shared.errors import InvalidInputError
-from shared.settings import VoiceOptions, Wording
+from shared.rules.settings import VoiceOptions, Wording
+from shared.voice.announcement import LETTER_NAMES, announcement_text, read_ticket_number
 
 SOUTH = VoiceOptions(wording=Wording.SOUTH)
 NORTH = VoiceOptions(wording=Wording.NORTH)

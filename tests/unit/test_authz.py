@@ -7,17 +7,17 @@ from collections.abc import Callable
 import pytest
 import sqlalchemy as sa
 
-from shared.admin import OfficeAdmin
-from shared.authz import SYSTEM_ACTOR, OfficerIdentity
 from shared.clock import FakeClock
-from shared.database import Database
-from shared.domain import CounterState, Role
-from shared.engine import QueueEngine
 from shared.errors import PermissionDeniedError
-from shared.numbering import NumberingFormat
-from shared.queries import QueueQueries
-from shared.sessions import LOCKOUT_MINUTES, MAX_FAILED_PINS, CounterSessions
-from shared.tables import OF
+from shared.office.admin import OfficeAdmin
+from shared.office.sessions import LOCKOUT_MINUTES, MAX_FAILED_PINS, CounterSessions
+from shared.queue.authz import SYSTEM_ACTOR, OfficerIdentity
+from shared.queue.engine import QueueEngine
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import CounterState, Role
+from shared.rules.numbering import NumberingFormat
+from shared.storage.database import Database
+from shared.storage.tables import OF
 
 BACKENDS_TOO = True  # also on PostgreSQL (see conftest)
 

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from unit_support import MONDAY, create_database
 
-from shared.admin import OfficeAdmin
-from shared.backup import backup, daily_backup, inspect_backup, restore
 from shared.clock import FakeClock, SystemClock
-from shared.database import Database, open_database, sqlite_url
-from shared.engine import QueueEngine
 from shared.errors import InvalidInputError
-from shared.feed import ChangeFeed
-from shared.numbering import NumberingFormat
+from shared.office.admin import OfficeAdmin
+from shared.queue.engine import QueueEngine
+from shared.queue.feed import ChangeFeed
+from shared.rules.numbering import NumberingFormat
+from shared.storage.backup import backup, daily_backup, inspect_backup, restore
+from shared.storage.database import Database, open_database, sqlite_url
 
 
 def _office(path: Path) -> Database:

@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from unit_support import all_events
 
-import shared.config
-from shared.admin import OfficeAdmin
+import shared.office.config
 from shared.cli import main
 from shared.clock import SystemClock
-from shared.database import open_database, sqlite_url
-from shared.demo import DEMO_SERVICES
-from shared.queries import QueueQueries
+from shared.office.admin import OfficeAdmin
+from shared.office.demo import DEMO_SERVICES
+from shared.queue.queries import QueueQueries
+from shared.storage.database import open_database, sqlite_url
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -31,7 +31,7 @@ Run = Callable[..., tuple[int, str, str]]
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No $MOTCUA_DB, no personal config file; the CLI's logging setup is undone afterwards."""
     monkeypatch.delenv("MOTCUA_DB", raising=False)
-    monkeypatch.setattr(shared.config, "default_config_path", lambda: tmp_path / "none.toml")
+    monkeypatch.setattr(shared.office.config, "default_config_path", lambda: tmp_path / "none.toml")
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     yield
@@ -62,7 +62,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(shared.config, "default_config_path", lambda: path.with_name("none.toml"))
+        mp.setattr(shared.office.config, "default_config_path", lambda: path.with_name("none.toml"))
         try:
             assert main(["--db", str(path), "init", "--demo"]) == 0
         finally:

@@ -6,9 +6,15 @@ from pathlib import Path
 
 import pytest
 
-import shared.config
-from shared.config import LocalConfig, PrinterConfig, ScreenConfig, SoundConfig, load_local_config
+import shared.office.config
 from shared.errors import ConfigError
+from shared.office.config import (
+    LocalConfig,
+    PrinterConfig,
+    ScreenConfig,
+    SoundConfig,
+    load_local_config,
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -20,7 +26,9 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_a_missing_default_file_gives_the_defaults(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(shared.config, "default_config_path", lambda: tmp_path / "motcua.toml")
+    monkeypatch.setattr(
+        shared.office.config, "default_config_path", lambda: tmp_path / "motcua.toml"
+    )
     assert load_local_config() == LocalConfig()
 
 
@@ -28,7 +36,7 @@ def test_the_default_file_is_read_when_present(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write(tmp_path, "[counter]\nnumber = 3\n")
-    monkeypatch.setattr(shared.config, "default_config_path", lambda: path)
+    monkeypatch.setattr(shared.office.config, "default_config_path", lambda: path)
     assert load_local_config().counter_number == 3
 
 

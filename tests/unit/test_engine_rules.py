@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from unit_support import MONDAY, active_per_counter
 
-from shared.admin import OfficeAdmin
 from shared.clock import FakeClock
-from shared.database import open_database
-from shared.domain import (
+from shared.errors import ConflictError, InvalidInputError, NotFoundError
+from shared.office.admin import OfficeAdmin
+from shared.queue.engine import QueueEngine
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import (
     CounterState,
     EventKind,
     EventView,
@@ -20,10 +22,8 @@ from shared.domain import (
     TicketStatus,
     TicketView,
 )
-from shared.engine import QueueEngine
-from shared.errors import ConflictError, InvalidInputError, NotFoundError
-from shared.numbering import NumberingFormat
-from shared.queries import QueueQueries
+from shared.rules.numbering import NumberingFormat
+from shared.storage.database import open_database
 
 BACKENDS_TOO = True  # also on PostgreSQL (see conftest)
 

@@ -22,14 +22,14 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from unit_support import MONDAY, MONDAY_0800, SERVICES, active_per_counter, create_database
 
-from shared.admin import OfficeAdmin
 from shared.clock import FakeClock
-from shared.database import open_database, sqlite_url
-from shared.domain import Outcome, TicketStatus, TicketView
-from shared.engine import QueueEngine
 from shared.errors import ConflictError, InvalidInputError
-from shared.numbering import NumberingFormat
-from shared.queries import QueueQueries
+from shared.office.admin import OfficeAdmin
+from shared.queue.engine import QueueEngine
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import Outcome, TicketStatus, TicketView
+from shared.rules.numbering import NumberingFormat
+from shared.storage.database import open_database, sqlite_url
 
 WAITING, CALLED, SERVING = "waiting", "called", "serving"
 FINISHED, NO_SHOW, CANCELLED = "finished", "no_show", "cancelled"

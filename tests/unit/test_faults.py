@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.database import safe_url
+from shared.storage.database import safe_url
 
 APPS = (["kiosk", "--windowed"], ["counter"], ["display", "--windowed"], ["status"])
 

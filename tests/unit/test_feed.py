@@ -13,11 +13,11 @@ import pytest
 from unit_support import MONDAY_0800
 
 from shared.clock import FakeClock
-from shared.database import Database, open_database, sqlite_url
-from shared.domain import EventKind, EventView
-from shared.engine import QueueEngine
 from shared.errors import NotFoundError
-from shared.feed import ChangeFeed
+from shared.queue.engine import QueueEngine
+from shared.queue.feed import ChangeFeed
+from shared.rules.domain import EventKind, EventView
+from shared.storage.database import Database, open_database, sqlite_url
 
 TICKETS = 20
 DEADLINE_S = 60

@@ -6,11 +6,11 @@ import datetime as dt
 
 from test_reports import at, office_morning
 
-from shared.admin import OfficeAdmin
 from shared.clock import FakeClock
-from shared.database import Database
-from shared.engine import QueueEngine
-from shared.metrics import AlertKind, CounterActivity, LiveMetrics, live_metrics
+from shared.insight.metrics import AlertKind, CounterActivity, LiveMetrics, live_metrics
+from shared.office.admin import OfficeAdmin
+from shared.queue.engine import QueueEngine
+from shared.storage.database import Database
 
 BACKENDS_TOO = True  # also on PostgreSQL (see conftest)
 

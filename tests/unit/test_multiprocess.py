@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from unit_support import add_services, all_events, create_database, create_database_at
 
-from shared.admin import OfficeAdmin
 from shared.clock import SystemClock
-from shared.database import Database, open_database, sqlite_url
-from shared.demo import seed_demo
-from shared.domain import EventKind, EventView, TicketView
-from shared.engine import QueueEngine
-from shared.queries import QueueQueries
+from shared.office.admin import OfficeAdmin
+from shared.office.demo import seed_demo
+from shared.queue.engine import QueueEngine
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import EventKind, EventView, TicketView
+from shared.storage.database import Database, open_database, sqlite_url
 
 pytestmark = pytest.mark.slow
 BACKENDS_TOO = True  # the concurrent counters also on PostgreSQL (see conftest)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-import shared.database
+import shared.storage.database
 from shared.cli import main
-from shared.database import network_filesystem
+from shared.storage.database import network_filesystem
 
 MOUNTS = """\
 /dev/sda1 / ext4 rw,relatime 0 0
@@ -46,7 +46,7 @@ def test_this_machines_temporary_folder_is_local(tmp_path: Path) -> None:
 def test_a_database_on_a_share_is_refused_with_one_line_and_nothing_is_created(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(shared.database, "network_filesystem", lambda path: "cifs")
+    monkeypatch.setattr(shared.storage.database, "network_filesystem", lambda path: "cifs")
     path = tmp_path / "q.db"
     assert main(["--db", str(path), "init"]) == 1
     err = capsys.readouterr().err.strip()

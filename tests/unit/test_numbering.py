@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from unit_support import MONDAY
 
-from shared.admin import OfficeAdmin
 from shared.clock import FakeClock
-from shared.engine import QueueEngine
 from shared.errors import ConflictError, InvalidInputError
-from shared.numbering import NumberingFormat, business_day, load_zone
-from shared.queries import QueueQueries
+from shared.office.admin import OfficeAdmin
+from shared.queue.engine import QueueEngine
+from shared.queue.queries import QueueQueries
+from shared.rules.numbering import NumberingFormat, business_day, load_zone
 
 HCM = load_zone("Asia/Ho_Chi_Minh")
 

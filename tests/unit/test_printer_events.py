@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 from unit_support import MONDAY
 
-from shared.domain import EventKind, EventView
-from shared.engine import QueueEngine
 from shared.errors import NotFoundError
-from shared.queries import QueueQueries
+from shared.queue.engine import QueueEngine
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import EventKind, EventView
 
 BACKENDS_TOO = True  # also on PostgreSQL (see conftest)
 

@@ -19,14 +19,14 @@ import qrcode
 from PIL import Image, ImageFont
 
 from shared.cli import main as cli_main
-from shared.config import PrinterConfig
-from shared.domain import IssueResult, TicketStatus, TicketView
 from shared.errors import InvalidInputError
+from shared.office.config import PrinterConfig
 from shared.paths import asset_path
 from shared.printing import PrinterError
 from shared.printing.escpos_out import describe, make_printer, print_ticket
 from shared.printing.ticket import QR_ERROR_CORRECTION, render_ticket, ticket_url
-from shared.settings import OfficeSettings
+from shared.rules.domain import IssueResult, TicketStatus, TicketView
+from shared.rules.settings import OfficeSettings
 
 OFFICE = OfficeSettings(office_name="Công an phường Bến Thành", lookup_base_url="https://q.vn/t/")
 TICKET = TicketView(

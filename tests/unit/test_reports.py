@@ -26,13 +26,9 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from unit_support import MONDAY, MONDAY_0800, add_services
 
-from shared.admin import OfficeAdmin
 from shared.clock import FakeClock
-from shared.database import Database
-from shared.domain import Outcome, Role
-from shared.engine import QueueEngine
 from shared.errors import InvalidInputError
-from shared.reports import (
+from shared.insight.reports import (
     RD,
     DurationStats,
     Grouping,
@@ -47,6 +43,10 @@ from shared.reports import (
     to_table,
     to_xlsx,
 )
+from shared.office.admin import OfficeAdmin
+from shared.queue.engine import QueueEngine
+from shared.rules.domain import Outcome, Role
+from shared.storage.database import Database
 
 BACKENDS_TOO = True  # also on PostgreSQL (see conftest)
 

@@ -11,10 +11,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
-import shared.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from shared.database import Database, open_database, sqlite_url
+import shared.storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from shared.errors import DatabaseError
-from shared.schema import current_revision, head_revision, require_current, upgrade
+from shared.storage.database import Database, open_database, sqlite_url
+from shared.storage.schema import current_revision, head_revision, require_current, upgrade
 
 
 def test_the_migration_creates_exactly_the_models_schema(db: Database) -> None:

@@ -1,5 +1,5 @@
 """Officers at counters: PIN login and lockout, one officer per counter, crash re-login, logout,
-supervisor unlock and release (shared.sessions)."""
+supervisor unlock and release (shared.office.sessions)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ import pytest
 import sqlalchemy as sa
 from unit_support import add_services
 
-from shared.admin import OfficeAdmin
 from shared.clock import FakeClock
-from shared.database import Database
-from shared.domain import CounterState, EventView, Outcome, Role, TicketStatus
-from shared.engine import QueueEngine
 from shared.errors import ConflictError, NotFoundError, PermissionDeniedError
-from shared.queries import QueueQueries
-from shared.sessions import LOCKOUT_MINUTES, MAX_FAILED_PINS, CounterSessions
-from shared.tables import OF
+from shared.office.admin import OfficeAdmin
+from shared.office.sessions import LOCKOUT_MINUTES, MAX_FAILED_PINS, CounterSessions
+from shared.queue.engine import QueueEngine
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import CounterState, EventView, Outcome, Role, TicketStatus
+from shared.storage.database import Database
+from shared.storage.tables import OF
 
 BACKENDS_TOO = True  # also on PostgreSQL (see conftest)
 

@@ -11,15 +11,15 @@ import pytest
 from PIL import Image
 from unit_support import all_events
 
-from shared import settings as settings_mod
-from shared.admin import OfficeAdmin
 from shared.clock import FakeClock
-from shared.database import open_database, sqlite_url
-from shared.domain import EventKind, PriorityCategory, PriorityMode, PriorityPolicy
-from shared.engine import QueueEngine
 from shared.errors import InvalidInputError
-from shared.queries import QueueQueries
-from shared.settings import OfficeSettings, VoiceOptions, Wording
+from shared.office.admin import OfficeAdmin
+from shared.queue.engine import QueueEngine
+from shared.queue.queries import QueueQueries
+from shared.rules import settings as settings_mod
+from shared.rules.domain import EventKind, PriorityCategory, PriorityMode, PriorityPolicy
+from shared.rules.settings import OfficeSettings, VoiceOptions, Wording
+from shared.storage.database import open_database, sqlite_url
 
 
 @pytest.mark.parametrize(

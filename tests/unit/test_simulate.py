@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from shared.errors import InvalidInputError
-from shared.simulate import ESTIMATE_METHODS, simulate
+from shared.insight.simulate import ESTIMATE_METHODS, simulate
 
 
 def test_the_same_seed_gives_the_same_day_and_another_seed_another_day(tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from types import SimpleNamespace
 import pytest
 
 from shared.paths import asset_path
-from shared.settings import VOICES, VoiceOptions
-from shared.speech import SpeechWorker, cached_path, check_wav, resolve_voice_id
+from shared.rules.settings import VOICES, VoiceOptions
+from shared.voice.speech import SpeechWorker, cached_path, check_wav, resolve_voice_id
 
 ROOT = Path(__file__).resolve().parents[2]
 SENTENCE = "Mời công dân có số thứ tự một nghìn không trăm linh năm đến quầy số hai"
@@ -39,7 +39,7 @@ def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         r.getMessage()
         for r in caplog.records
-        if r.name == "shared.speech" and r.levelno == logging.WARNING
+        if r.name == "shared.voice.speech" and r.levelno == logging.WARNING
     ]
 
 
@@ -150,7 +150,7 @@ def test_the_rate_is_applied_to_every_sentence(worker: SpeechWorker) -> None:
 def test_an_unknown_voice_gives_no_file_and_one_warning(
     worker: SpeechWorker, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="shared.speech")
+    caplog.set_level(logging.WARNING, logger="shared.voice.speech")
     assert worker.render(SENTENCE, VoiceOptions(voice="tlh-klingon")) is None
     assert worker.render("Xin chào", VoiceOptions(voice="tlh-klingon")) is None
     assert warnings_of(caplog) == ["speech: voice 'tlh-klingon' is not installed on this PC"]
@@ -161,7 +161,7 @@ def test_an_unknown_voice_gives_no_file_and_one_warning(
 def test_without_a_speech_engine_every_request_gets_none_and_one_warning(
     cache_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="shared.speech")
+    caplog.set_level(logging.WARNING, logger="shared.voice.speech")
     with SpeechWorker(cache_dir, driver_name="no_such_driver") as speech:
         ids = [speech.request(f"Câu số {i}", "vi", 140) for i in range(3)]
         results = [speech.get(TIMEOUT_S) for _ in ids]
@@ -177,7 +177,7 @@ def test_without_a_speech_engine_every_request_gets_none_and_one_warning(
 def test_a_worker_that_dies_fails_its_pending_requests_with_one_warning(
     worker: SpeechWorker, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="shared.speech")
+    caplog.set_level(logging.WARNING, logger="shared.voice.speech")
     assert worker.wait_ready(TIMEOUT_S) is True
     assert worker.pid is not None
     os.kill(worker.pid, signal.SIGTERM)
@@ -200,7 +200,7 @@ def test_render_wav_for_the_command_line(tmp_path: Path) -> None:
     # in a process of its own, as `motcua announce --out FILE.wav` runs it
     out = tmp_path / "call.wav"
     code = (
-        "import sys; from pathlib import Path; from shared.speech import render_wav; "
+        "import sys; from pathlib import Path; from shared.voice.speech import render_wav; "
         "render_wav(sys.argv[1], 'vi-vn-x-central', 140, Path(sys.argv[2]))"
     )
     done = subprocess.run(
@@ -220,7 +220,7 @@ def test_render_wav_for_the_command_line(tmp_path: Path) -> None:
 
 def test_render_wav_without_the_voice_raises_a_speech_error(tmp_path: Path) -> None:
     code = (
-        "from pathlib import Path; from shared.speech import render_wav, SpeechError\n"
+        "from pathlib import Path; from shared.voice.speech import render_wav, SpeechError\n"
         "try:\n    render_wav('Xin chào', 'klingon', 140, Path('x.wav'))\n"
         "except SpeechError as exc:\n    print(exc.code, exc.en)"
     )

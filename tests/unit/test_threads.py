@@ -7,9 +7,9 @@ from pathlib import Path
 
 from unit_support import add_services, create_database
 
-from shared.admin import OfficeAdmin
 from shared.clock import SystemClock
-from shared.engine import QueueEngine
+from shared.office.admin import OfficeAdmin
+from shared.queue.engine import QueueEngine
 
 THREADS = 24  # more than SQLAlchemy's default pool would hand out (5 + 10)
 TICKETS = 8

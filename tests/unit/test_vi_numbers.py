@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from shared.settings import Wording
-from shared.vi_numbers import MAX_NUMBER, read_digits, read_number
+from shared.rules.settings import Wording
+from shared.voice.vi_numbers import MAX_NUMBER, read_digits, read_number
 
 NORTH, SOUTH = Wording.NORTH, Wording.SOUTH
 

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from shared.oslock import FileLock
+from shared.storage.oslock import FileLock
 
 ROUNDS = 150
 

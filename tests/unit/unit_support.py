@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from shared.admin import OfficeAdmin
-from shared.database import Database, open_database, sqlite_url
-from shared.domain import EventView, TicketStatus, TicketView
-from shared.numbering import NumberingFormat
-from shared.queries import QueueQueries
-from shared.schema import upgrade
+from shared.office.admin import OfficeAdmin
+from shared.queue.queries import QueueQueries
+from shared.rules.domain import EventView, TicketStatus, TicketView
+from shared.rules.numbering import NumberingFormat
+from shared.storage.database import Database, open_database, sqlite_url
+from shared.storage.schema import upgrade
 
 MONDAY = dt.date(2025, 3, 3)
 MONDAY_0800 = dt.datetime(2025, 3, 3, 1, 0, tzinfo=dt.UTC)  # 08:00 in Asia/Ho_Chi_Minh (UTC+7)

@@ -1,1 +1,0 @@
-"""Alembic migrations of the motcua schema (run through shared.schema, no alembic.ini needed)."""
