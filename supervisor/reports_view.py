@@ -1,6 +1,6 @@
 """The reports tab: a range of days, a grouping, the table, and its CSV and Excel exports.
 
-The table shows the cells of shared.insight.reports' CSV form, so what is on screen is exactly what
+The table shows the cells of shared.insight.export's CSV form, so what is on screen is exactly what
 every export writes.
 """
 
@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shared.insight.reports import GROUPING_LABELS, Grouping, Report, csv_text
+from shared.insight.export import csv_text
+from shared.insight.reports import GROUPING_LABELS, Grouping, Report
 from supervisor import texts
 from supervisor.widgets import DataTable
 

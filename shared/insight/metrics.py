@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,38 +46,16 @@ from shared.insight.reports import (
     day_facts,
     first_event_id,
     nearest_rank,
-    raw_timestamp,
     timestamp_parser,
 )
+from shared.insight.timeline import KINDS, Q_TIMELINE, Timeline
 from shared.rules.domain import ACTIVE_STATUSES, CounterState, EventKind, TicketStatus
 from shared.rules.numbering import business_day
 from shared.storage.database import Database
-from shared.storage.prepared import Prepared
 from shared.storage.tables import OF, E, S, T, counter_views, office_zone
 
 DEFAULT_IDLE_ALERT_MINUTES = 10
 _PRINTER_EVENTS_READ = 50  # the latest fault and restore events looked at, per kind
-
-_TIMELINE_KINDS = (
-    EventKind.COUNTER_OPENED,
-    EventKind.COUNTER_PAUSED,
-    EventKind.COUNTER_RESUMED,
-    EventKind.COUNTER_CLOSED,
-    EventKind.COUNTER_RELEASED,
-    EventKind.TICKET_CALLED,
-    EventKind.TICKET_FINISHED,
-    EventKind.TICKET_NO_SHOW,
-    EventKind.TICKET_TRANSFERRED,
-    EventKind.TICKET_CANCELLED,
-)
-_ENDS_HOLDING = frozenset(
-    {
-        EventKind.TICKET_FINISHED,
-        EventKind.TICKET_NO_SHOW,
-        EventKind.TICKET_TRANSFERRED,
-        EventKind.TICKET_CANCELLED,
-    }
-)
 
 
 class CounterActivity(StrEnum):
@@ -192,14 +170,14 @@ def live_metrics(
         now = clock.now()
         zone = office_zone(conn)
         today = business_day(now, zone)
-        timeline = _Timeline(now.astimezone(dt.UTC).replace(tzinfo=None))
+        timeline = Timeline(now.astimezone(dt.UTC).replace(tzinfo=None))
         calls: dict[int, dt.datetime] = {}
         parse = timestamp_parser(conn)
         start = first_event_id(conn, today)
-        for kind_text, at_text, ticket_id, counter_id, officer_id in _Q_TIMELINE.rows(
+        for kind_text, at_text, ticket_id, counter_id, officer_id in Q_TIMELINE.rows(
             conn, {"start": start}
         ):
-            kind, at = _KINDS[kind_text], parse(at_text)
+            kind, at = KINDS[kind_text], parse(at_text)
             timeline.add(kind, at, ticket_id, counter_id, officer_id)
             if kind is EventKind.TICKET_CALLED and ticket_id is not None:
                 calls.setdefault(ticket_id, at)
@@ -297,92 +275,10 @@ def _hours(facts: list[TicketFacts]) -> tuple[HourMetrics, ...]:
 # ---------------------------------------------------------------------- counters and officers
 
 
-_KINDS = {str(k): k for k in _TIMELINE_KINDS}
-# Run on the DB-API cursor (shared.storage.prepared): a busy day has tens of thousands of these
-# events.
-_Q_TIMELINE = Prepared(
-    sa.select(E.c.kind, raw_timestamp(E.c.at), E.c.ticket_id, E.c.counter_id, E.c.officer_id)
-    .where(E.c.id >= sa.bindparam("start"), sa.or_(*(E.c.kind == kind for kind in _KINDS)))
-    .order_by(E.c.id)
-)
-
-
-@dataclass(slots=True)
-class _CounterTrack:
-    open_since: dt.datetime | None = None  # open and not paused since
-    officer_id: int | None = None
-    holding: int | None = None  # the ticket id it holds
-    holding_since: dt.datetime | None = None
-    last_change: dt.datetime | None = None  # its last event today (naive UTC, as all here)
-
-
-@dataclass(slots=True)
-class _Timeline:
-    """Replays today's counter and ticket events into open and busy time per officer."""
-
-    now: dt.datetime
-    counters: dict[int, _CounterTrack] = field(default_factory=dict)
-    open_seconds: dict[int, float] = field(default_factory=lambda: defaultdict(float))
-    busy_seconds: dict[int, float] = field(default_factory=lambda: defaultdict(float))
-
-    def add(
-        self,
-        kind: EventKind,
-        at: dt.datetime,
-        ticket_id: int | None,
-        counter_id: int | None,
-        officer_id: int | None,
-    ) -> None:
-        if counter_id is None:
-            return
-        track = self.counters.get(counter_id)
-        if track is None:
-            track = self.counters[counter_id] = _CounterTrack()
-        if kind is EventKind.COUNTER_OPENED or kind is EventKind.COUNTER_RESUMED:
-            self._close_open(track, at)
-            track.open_since = at
-            track.officer_id = officer_id or track.officer_id
-        elif kind in (
-            EventKind.COUNTER_PAUSED,
-            EventKind.COUNTER_CLOSED,
-            EventKind.COUNTER_RELEASED,
-        ):
-            self._end_holding(track, at)
-            self._close_open(track, at)
-            track.open_since = None
-        elif kind is EventKind.TICKET_CALLED:
-            self._end_holding(track, at)
-            if track.open_since is None:  # open since before today: count from its first call
-                track.open_since = at
-            track.officer_id = officer_id or track.officer_id
-            track.holding, track.holding_since = ticket_id, at
-        elif kind in _ENDS_HOLDING and ticket_id == track.holding:
-            self._end_holding(track, at)
-        else:
-            return  # an event about another ticket (a stranded transfer, an old no-show)
-        track.last_change = at
-
-    def _end_holding(self, track: _CounterTrack, at: dt.datetime) -> None:
-        if track.holding_since is not None and track.officer_id is not None:
-            self.busy_seconds[track.officer_id] += (at - track.holding_since).total_seconds()
-        track.holding = track.holding_since = None
-
-    def _close_open(self, track: _CounterTrack, at: dt.datetime) -> None:
-        if track.open_since is not None and track.officer_id is not None:
-            self.open_seconds[track.officer_id] += (at - track.open_since).total_seconds()
-        track.open_since = at if track.open_since is not None else None
-
-    def finish(self) -> None:
-        """Count the open counters and held tickets up to now (call once, at the end)."""
-        for track in self.counters.values():
-            self._end_holding(track, self.now)
-            self._close_open(track, self.now)
-
-
 def _counters(
     conn: Connection,
     waiting: list[_Waiting],
-    timeline: _Timeline,
+    timeline: Timeline,
     now: dt.datetime,
     idle_alert_minutes: int,
 ) -> tuple[tuple[CounterMetrics, ...], list[Alert]]:
@@ -449,7 +345,7 @@ def _counters(
 
 
 def _officers(
-    conn: Connection, facts: list[TicketFacts], timeline: _Timeline
+    conn: Connection, facts: list[TicketFacts], timeline: Timeline
 ) -> tuple[OfficerMetrics, ...]:
     timeline.finish()
     served: dict[int, int] = defaultdict(int)

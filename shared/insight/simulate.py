@@ -40,14 +40,10 @@ from pathlib import Path
 from shared.clock import FakeClock
 from shared.errors import ConflictError, InvalidInputError
 from shared.insight.reports import nearest_rank
-from shared.office.admin import OfficeAdmin
-from shared.office.demo import DEMO_SERVICES
-from shared.queue.engine import QueueEngine
+from shared.office.demo import new_office
 from shared.rules.domain import DEFAULT_PRIORITY_CATEGORIES, Outcome
 from shared.rules.estimate import RECENT_SAMPLE, mean_service_seconds
-from shared.rules.numbering import NumberingFormat
-from shared.storage.database import open_database, sqlite_url
-from shared.storage.schema import upgrade
+from shared.storage.database import sqlite_url
 
 # 07:30 in Asia/Ho_Chi_Minh (UTC+7) on a Monday.
 OPENING_UTC = "2025-03-03T00:30:00+00:00"
@@ -189,20 +185,7 @@ class _Day:
         self.seed = seed
         self.opening = dt.datetime.fromisoformat(OPENING_UTC)
         self.clock = FakeClock(self.opening)
-        self.db = open_database(sqlite_url(path), create=True)
-        upgrade(self.db)
-        self.engine = QueueEngine(self.db, self.clock)
-        admin = OfficeAdmin(self.db, self.clock)
-        for service in DEMO_SERVICES:
-            admin.add_service(
-                service.code,
-                service.name_vi,
-                service.name_en,
-                NumberingFormat.parse(service.block),
-            )
-        for number in range(1, counters + 1):
-            admin.add_counter(number)
-            self.engine.open_counter(number)
+        self.db, _, self.engine = new_office(sqlite_url(path), self.clock, counters=counters)
         self.queue: list[tuple[float, int, str, int]] = []  # (time, order, action, counter)
         self.order = 0
         self.now = 0.0

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from shared.clock import Clock
-from shared.queue.engine import estimate_in_tx, queue_shape
+from shared.queue.waiting import estimate_in_tx, queue_shape
 from shared.rules.domain import ServiceView, TicketStatus
 from shared.rules.numbering import NumberingFormat, business_day, load_zone
 from shared.rules.settings import OfficeSettings

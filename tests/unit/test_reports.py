@@ -28,6 +28,7 @@ from unit_support import MONDAY, MONDAY_0800, add_services
 
 from shared.clock import FakeClock
 from shared.errors import InvalidInputError
+from shared.insight.export import to_csv, to_table, to_xlsx
 from shared.insight.reports import (
     RD,
     DurationStats,
@@ -39,9 +40,6 @@ from shared.insight.reports import (
     encode_histogram,
     nearest_rank,
     report,
-    to_csv,
-    to_table,
-    to_xlsx,
 )
 from shared.office.admin import OfficeAdmin
 from shared.queue.engine import QueueEngine

@@ -17,7 +17,8 @@ import pytest
 
 from shared.paths import asset_path
 from shared.rules.settings import VOICES, VoiceOptions
-from shared.voice.speech import SpeechWorker, cached_path, check_wav, resolve_voice_id
+from shared.voice.render import cached_path, check_wav, resolve_voice_id
+from shared.voice.speech import SpeechWorker
 
 ROOT = Path(__file__).resolve().parents[2]
 SENTENCE = "Mời công dân có số thứ tự một nghìn không trăm linh năm đến quầy số hai"
@@ -200,7 +201,7 @@ def test_render_wav_for_the_command_line(tmp_path: Path) -> None:
     # in a process of its own, as `motcua announce --out FILE.wav` runs it
     out = tmp_path / "call.wav"
     code = (
-        "import sys; from pathlib import Path; from shared.voice.speech import render_wav; "
+        "import sys; from pathlib import Path; from shared.voice.render import render_wav; "
         "render_wav(sys.argv[1], 'vi-vn-x-central', 140, Path(sys.argv[2]))"
     )
     done = subprocess.run(
@@ -220,7 +221,7 @@ def test_render_wav_for_the_command_line(tmp_path: Path) -> None:
 
 def test_render_wav_without_the_voice_raises_a_speech_error(tmp_path: Path) -> None:
     code = (
-        "from pathlib import Path; from shared.voice.speech import render_wav, SpeechError\n"
+        "from pathlib import Path; from shared.voice.render import render_wav, SpeechError\n"
         "try:\n    render_wav('Xin chào', 'klingon', 140, Path('x.wav'))\n"
         "except SpeechError as exc:\n    print(exc.code, exc.en)"
     )
