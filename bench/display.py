@@ -42,31 +42,22 @@ from display.announcer import CallAnnouncer
 from display.app import CHIME, sentence_for
 from display.window import DisplayTimings, DisplayWindow
 from shared.clock import SystemClock
-from shared.office.admin import OfficeAdmin
+from shared.insight.reports import nearest_rank
+from shared.office.demo import RESIDENCE_ONLY, new_office
 from shared.paths import asset_path
 from shared.qt.app import application
 from shared.queue.engine import QueueEngine
 from shared.queue.feed import ChangeFeed
 from shared.queue.queries import QueueQueries
-from shared.rules.numbering import NumberingFormat
 from shared.rules.settings import VoiceOptions
 from shared.storage.database import open_database, sqlite_url
-from shared.storage.schema import upgrade
 from shared.voice.speech import SpeechWorker
 
 COUNTERS = 8
 
 
 def _office(url: str, tickets: int) -> None:
-    db = open_database(url, create=True)
-    upgrade(db)
-    clock = SystemClock()
-    admin = OfficeAdmin(db, clock)
-    admin.add_service("CT", "Cư trú", "Residence", NumberingFormat.parse("1001-9999"))
-    engine = QueueEngine(db, clock)
-    for number in range(1, COUNTERS + 1):
-        admin.add_counter(number)
-        engine.open_counter(number)
+    db, _, engine = new_office(url, SystemClock(), services=RESIDENCE_ONLY, counters=COUNTERS)
     for _ in range(tickets):
         engine.issue_ticket("CT")
     db.dispose()
@@ -91,7 +82,7 @@ def _caller(url: str, calls: int, interval_s: float, start: Any, out: Any) -> No
 
 def _percentiles(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
-    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
+    p95 = nearest_rank(ordered, 95) or 0.0
     return {
         "p50_ms": round(statistics.median(ordered), 1),
         "p95_ms": round(p95, 1),

@@ -23,35 +23,19 @@ from pathlib import Path
 from typing import Any
 
 from shared.clock import SystemClock
-from shared.office.admin import OfficeAdmin
-from shared.office.demo import DEMO_SERVICES
+from shared.insight.reports import nearest_rank
+from shared.office.demo import DEMO_SERVICES, new_office
 from shared.queue.engine import QueueEngine
 from shared.queue.queries import QueueQueries
-from shared.rules.numbering import NumberingFormat
 from shared.storage.database import open_database, sqlite_url
-from shared.storage.schema import upgrade
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))
-    return ordered[index]
+def _percentile(values: list[float], q: int) -> float:
+    return nearest_rank(sorted(values), q) or 0.0
 
 
 def _setup(path: Path, counters: int) -> None:
-    db = open_database(sqlite_url(path), create=True)
-    upgrade(db)
-    clock = SystemClock()
-    admin, engine = OfficeAdmin(db, clock), QueueEngine(db, clock)
-    for service in DEMO_SERVICES:
-        admin.add_service(
-            service.code, service.name_vi, service.name_en, NumberingFormat.parse(service.block)
-        )
-    for number in range(1, counters + 1):
-        admin.add_counter(number)
-        engine.open_counter(number)
+    db, _, _ = new_office(sqlite_url(path), SystemClock(), counters=counters)
     db.dispose()
 
 

@@ -20,12 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from shared.clock import SystemClock
-from shared.office.admin import OfficeAdmin
+from shared.insight.reports import nearest_rank
+from shared.office.demo import RESIDENCE_ONLY, new_office
 from shared.queue.engine import QueueEngine
 from shared.queue.feed import POLL_INTERVAL_MS, ChangeFeed
-from shared.rules.numbering import NumberingFormat
 from shared.storage.database import open_database, sqlite_url
-from shared.storage.schema import upgrade
 
 
 def _writer(url: str, count: int, rate_per_s: float, ready: Any, out: Any) -> None:
@@ -57,18 +56,14 @@ def _watcher(url: str, count: int, ready: Any, out: Any) -> None:
     db.dispose()
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+def _percentile(values: list[float], q: int) -> float:
+    return nearest_rank(sorted(values), q) or 0.0
 
 
 def run(events: int, rate: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="motcua-feed-") as tmp:
         url = sqlite_url(Path(tmp) / "feed.db")
-        db = open_database(url, create=True)
-        upgrade(db)
-        admin = OfficeAdmin(db, SystemClock())
-        admin.add_service("CT", "Cư trú", "Residence", NumberingFormat.parse("1001-9999"))
+        db, _, _ = new_office(url, SystemClock(), services=RESIDENCE_ONLY)
         db.dispose()
         ctx = mp.get_context("spawn")
         ready, out_w, out_r = ctx.Event(), ctx.Queue(), ctx.Queue()

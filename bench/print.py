@@ -30,14 +30,10 @@ from kiosk.exit_dialog import PinChecker
 from kiosk.printing import TicketOutput
 from kiosk.window import HOME, KioskTimings, KioskWindow
 from shared.clock import SystemClock
-from shared.office.admin import OfficeAdmin
 from shared.office.config import PrinterConfig
-from shared.office.demo import DEMO_SERVICES
+from shared.office.demo import DEMO_SERVICES, new_office
 from shared.qt.app import application
-from shared.queue.engine import QueueEngine
-from shared.rules.numbering import NumberingFormat
-from shared.storage.database import open_database, sqlite_url
-from shared.storage.schema import upgrade
+from shared.storage.database import sqlite_url
 
 
 class TimingPrinter:
@@ -73,18 +69,8 @@ def run(tickets: int, width: int, native_qr: bool) -> dict[str, Any]:
     app = application("bench")
     folder = Path(tempfile.mkdtemp(prefix="motcua-bench-print-"))
     url = sqlite_url(folder / "bench.db")
-    db = open_database(url, create=True)
-    upgrade(db)
     clock = SystemClock()
-    admin = OfficeAdmin(db, clock)
-    for service in DEMO_SERVICES:
-        admin.add_service(
-            service.code, service.name_vi, service.name_en, NumberingFormat.parse(service.block)
-        )
-    engine = QueueEngine(db, clock)
-    for number in (1, 2, 3, 4):
-        admin.add_counter(number)
-        engine.open_counter(number)
+    db, _, engine = new_office(url, clock, counters=4)
     printer = TimingPrinter()
     config = PrinterConfig(
         kind="network", port=printer.port, paper_width=width, native_qr=native_qr

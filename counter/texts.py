@@ -14,7 +14,6 @@ OFFICER_CODE = Text("Mã cán bộ", "Officer code")
 PIN = Text("Mã PIN", "PIN")
 COUNTER = Text("Quầy", "Counter")
 COUNTER_FIXED = Text("Quầy {number} (cấu hình của máy này)", "Counter {number} (this PC)")
-LOGIN = Text("Đăng nhập", "Log in")
 SUPERVISOR = Text("Lãnh đạo: mở khóa / giải phóng quầy", "Supervisor: unlock / release")
 LOGGING_IN = Text("Đang đăng nhập…", "Logging in…")
 

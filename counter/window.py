@@ -31,6 +31,7 @@ from shared.clock import Clock
 from shared.errors import MotcuaError
 from shared.office.sessions import CounterSession, CounterSessions
 from shared.qt.feed_watcher import FeedWatcher
+from shared.qt.login_form import BusyNotice
 from shared.qt.message_bar import MessageBar, MessageKind
 from shared.qt.tasks import TaskRunner
 from shared.queue.engine import QueueEngine
@@ -52,7 +53,6 @@ from shared.rules.domain import (
 log = logging.getLogger(__name__)
 
 TICK_MS = 1000
-BUSY_NOTICE_MS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,10 +140,7 @@ class CounterWindow(QMainWindow):
         self._tick_timer = QTimer(self)
         self._tick_timer.setInterval(TICK_MS)
         self._tick_timer.timeout.connect(self.tick)
-        self._busy_timer = QTimer(self)
-        self._busy_timer.setSingleShot(True)
-        self._busy_timer.setInterval(BUSY_NOTICE_MS)
-        self._busy_timer.timeout.connect(self._on_busy_timer_timeout)
+        self._busy_notice = BusyNotice(self._actions, self.message_bar, texts.BUSY, self)
 
         if watcher is not None:
             watcher.batch_received.connect(self._on_feed_batch)
@@ -185,7 +182,7 @@ class CounterWindow(QMainWindow):
         # Closing is not logging out: the counter stays held, as after a crash, and the same
         # officer gets it back with its ticket at the next login.
         self._tick_timer.stop()
-        self._busy_timer.stop()
+        self._busy_notice.stop()
         if self.dialog is not None:
             self.dialog.reject()
         self._actions.shutdown()
@@ -585,16 +582,6 @@ class CounterWindow(QMainWindow):
     def _on_actions_busy_changed(self, busy: bool) -> None:
         self.login_view.set_busy(busy)
         self._update_actions()
-        if busy:
-            self._busy_timer.start()
-        else:
-            self._busy_timer.stop()
-            if self.message_bar.kind is MessageKind.BUSY:
-                self.message_bar.clear_message()
-
-    def _on_busy_timer_timeout(self) -> None:
-        if self._actions.busy:
-            self.message_bar.show_text(MessageKind.BUSY, texts.BUSY)
 
 
 _COUNTER_LIST_KINDS = frozenset(

@@ -20,14 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-from shared.clock import Clock, SystemClock
+from shared.clock import SystemClock
 from shared.errors import InvalidInputError
-from shared.office.admin import OfficeAdmin
-from shared.office.config import PrinterConfig
-from shared.office.demo import DEMO_OFFICERS, seed_demo
-from shared.queue.engine import QueueEngine
-from shared.storage.database import Database, open_database, sqlite_url
-from shared.storage.schema import upgrade
+from shared.office.demo import DEMO_DATABASE, DEMO_OFFICERS, open_demo_office
 
 log = logging.getLogger(__name__)
 
@@ -58,33 +53,11 @@ def run(args: argparse.Namespace) -> int:
     return _open_office(folder, autopilot=args.autopilot)
 
 
-# ---------------------------------------------------------------------- the demo database
-
-
-def demo_database(folder: Path, clock: Clock, *, fresh: bool) -> Database:
-    """The demo office's database in FOLDER (made again when FRESH)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "motcua-demo.db"
-    if fresh:
-        for suffix in ("", "-wal", "-shm", ".lock"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    exists = path.exists()
-    db = open_database(sqlite_url(path), create=True)
-    upgrade(db)
-    if not exists:
-        seed_demo(OfficeAdmin(db, clock), QueueEngine(db, clock))
-    return db
-
-
-def _printer(folder: Path) -> PrinterConfig:
-    return PrinterConfig(kind="image", folder=str(folder / "tickets"), paper_width=576)
-
-
 # ---------------------------------------------------------------------- with a screen
 
 
 def _open_office(folder: Path, *, autopilot: bool) -> int:
-    db = demo_database(folder, SystemClock(), fresh=False)
+    db = open_demo_office(folder / DEMO_DATABASE, SystemClock())
     db.dispose()
     config = folder / "demo.toml"
     config.write_text(
@@ -92,7 +65,7 @@ def _open_office(folder: Path, *, autopilot: bool) -> int:
         "paper_width = 576\n\n[screen]\nfullscreen = false\n",
         encoding="utf-8",
     )
-    common = [sys.executable, "-m", "motcua", "--db", str(folder / "motcua-demo.db")]
+    common = [sys.executable, "-m", "motcua", "--db", str(folder / DEMO_DATABASE)]
     common += ["--config", str(config)]
     pins = {code: pin for code, _name, _role, pin in DEMO_OFFICERS}
     plans: list[tuple[list[str], dict[str, str]]] = [

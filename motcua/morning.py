@@ -24,9 +24,9 @@ from display.window import DisplayTimings, DisplayWindow
 from kiosk.exit_dialog import PinChecker
 from kiosk.printing import TicketOutput
 from kiosk.window import KioskTimings, KioskWindow
-from motcua.demo import _printer, demo_database
 from shared.clock import FakeClock
 from shared.office.admin import OfficeAdmin
+from shared.office.demo import DEMO_DATABASE, demo_printer, open_demo_office
 from shared.office.sessions import CounterSessions
 from shared.paths import asset_path
 from shared.qt.app import application
@@ -62,7 +62,7 @@ class Morning:
     def __init__(self, folder: Path, screenshots: Path | None) -> None:
         self.app = application("demo")
         self.clock = FakeClock(opening_time())
-        self.db = demo_database(folder, self.clock, fresh=True)
+        self.db = open_demo_office(folder / DEMO_DATABASE, self.clock, fresh=True)
         self.screenshots = screenshots
         self.step_number = 0
         db, clock = self.db, self.clock
@@ -72,7 +72,7 @@ class Morning:
             db,
             QueueEngine(db, clock),
             clock,
-            TicketOutput(_printer(folder)),
+            TicketOutput(demo_printer(folder)),
             kiosk_name="kiosk-demo",
             check_pin=PinChecker(db, clock),
             timings=KioskTimings(confirm_s=3600, idle_s=3600),

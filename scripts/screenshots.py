@@ -13,7 +13,9 @@ import datetime as dt
 import os
 import random
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is imported
@@ -28,25 +30,22 @@ from kiosk.window import KioskWindow
 from shared.clock import FakeClock
 from shared.office.admin import OfficeAdmin
 from shared.office.config import PrinterConfig
-from shared.office.demo import seed_demo
+from shared.office.demo import open_demo_office
 from shared.office.sessions import CounterSessions
 from shared.qt.app import application
 from shared.queue.engine import QueueEngine
 from shared.queue.feed import ChangeFeed
 from shared.queue.queries import QueueQueries
 from shared.rules.domain import Outcome, TicketStatus
-from shared.storage.database import Database, open_database, sqlite_url
-from shared.storage.schema import upgrade
+from shared.storage.database import Database
 from supervisor.window import SupervisorWindow
 
 MORNING = dt.datetime(2026, 11, 30, 1, 40, tzinfo=dt.UTC)  # Monday 08:40 in Ho Chi Minh City
 
 
 def demo_office(folder: Path, clock: FakeClock) -> Database:
-    db = open_database(sqlite_url(folder / "demo.db"), create=True)
-    upgrade(db)
+    db = open_demo_office(folder / "demo.db", clock, fresh=True)
     engine = QueueEngine(db, clock)
-    seed_demo(OfficeAdmin(db, clock), engine)
     OfficeAdmin(db, clock).set_service_open("DX", False)  # the vehicle desk is closed today
     for code in ("CT", "CC", "CT", "DD", "TKQ", "CC", "CT", "XP", "DD", "CT", "HD", "CC"):
         engine.issue_ticket(code)
@@ -61,6 +60,24 @@ def demo_office(folder: Path, clock: FakeClock) -> Database:
 def settle(app: QApplication, window: QWidget, rounds: int = 40) -> None:
     for _ in range(rounds):
         app.processEvents()
+
+
+def wait_for(app: QApplication, ready: Callable[[], bool], rounds: int) -> None:
+    """Run the event loop until READY() holds, for ROUNDS times 10 ms at most."""
+    while not ready() and rounds:
+        app.processEvents()
+        QThread.msleep(10)
+        rounds -= 1
+
+
+def save_full_and_small(app: QApplication, window: Any, out: Path, name: str, scale: float) -> None:
+    """NAME.png at the window's size (times SCALE) and NAME-1366x768.png, an office laptop's."""
+    window.wait_for_tasks()
+    settle(app, window)
+    save(window, out / f"{name}.png", scale)
+    window.resize(1366, 768)
+    settle(app, window)
+    save(window, out / f"{name}-1366x768.png", 1.0)
 
 
 def save(window: QWidget, path: Path, scale: float) -> None:
@@ -109,17 +126,8 @@ def display_shots(app: QApplication, db: Database, clock: FakeClock, out: Path) 
     for counter in (4, 1, 2):  # three calls in the same second: each one is shown
         engine.call_next(counter)
     engine.pause_counter(3, "Nghỉ giải lao")
-    deadline = 200
-    while len(window.recent) < 6 and deadline:
-        app.processEvents()
-        QThread.msleep(10)
-        deadline -= 1
-    window.wait_for_tasks()
-    settle(app, window)
-    save(window, out / "display.png", 0.5)
-    window.resize(1366, 768)
-    settle(app, window)
-    save(window, out / "display-1366x768.png", 1.0)
+    wait_for(app, lambda: len(window.recent) >= 6, 200)
+    save_full_and_small(app, window, out, "display", 0.5)
     window.shutdown()
     window.close()
 
@@ -136,10 +144,8 @@ def busy_morning(folder: Path, clock: FakeClock) -> Database:
     """
     rng = random.Random(20261130)
     clock.set(MORNING.replace(hour=0, minute=30))  # 07:30 in Ho Chi Minh City
-    db = open_database(sqlite_url(folder / "morning.db"), create=True)
-    upgrade(db)
+    db = open_demo_office(folder / "morning.db", clock, fresh=True)
     engine = QueueEngine(db, clock)
-    seed_demo(OfficeAdmin(db, clock), engine)
     OfficeAdmin(db, clock).set_service("CC", wait_threshold_minutes=20)
     OfficeAdmin(db, clock).set_service("CT", wait_threshold_minutes=15)
     codes = [code for code, weight in _MORNING_MIX for _ in range(weight)]
@@ -214,17 +220,8 @@ def supervisor_shots(app: QApplication, out: Path) -> None:
         window.resize(1920, 1080)
         window.show()
         window.login("ld01", "9999")
-        deadline = 500
-        while window.metrics is None and deadline:
-            app.processEvents()
-            QThread.msleep(10)
-            deadline -= 1
-        window.wait_for_tasks()
-        settle(app, window)
-        save(window, out / "supervisor.png", 1.0)
-        window.resize(1366, 768)
-        settle(app, window)
-        save(window, out / "supervisor-1366x768.png", 1.0)
+        wait_for(app, lambda: window.metrics is not None, 500)
+        save_full_and_small(app, window, out, "supervisor", 1.0)
         window.close()
         db.dispose()
 

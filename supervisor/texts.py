@@ -11,8 +11,6 @@ LOGIN_HINT = Text(
     "Dành cho lãnh đạo và quản trị viên", "For supervisors and admins (officers are refused)"
 )
 OFFICER_CODE = Text("Mã cán bộ", "Officer code")
-PIN = Text("Mã PIN", "PIN")
-LOGIN = Text("Đăng nhập", "Log in")
 LOGOUT = Text("Đăng xuất", "Log out")
 LOGGING_IN = Text("Đang đăng nhập…", "Logging in…")
 WELCOME = Text("Xin chào {name} ({role})", "Welcome, {code}")

@@ -32,11 +32,13 @@ from shared.bilingual import Text
 from shared.clock import Clock
 from shared.errors import MotcuaError
 from shared.insight.audit import AuditEntry, audit_day
+from shared.insight.export import to_csv, to_xlsx
 from shared.insight.metrics import LiveMetrics, live_metrics
-from shared.insight.reports import Report, report, to_csv, to_xlsx
+from shared.insight.reports import Report, report
 from shared.office.admin import OfficeAdmin
 from shared.office.sessions import CounterSessions
 from shared.qt.feed_watcher import FeedWatcher
+from shared.qt.login_form import BusyNotice
 from shared.qt.message_bar import MessageBar, MessageKind
 from shared.qt.tasks import TaskRunner
 from shared.queue.authz import OfficerIdentity
@@ -57,7 +59,6 @@ log = logging.getLogger(__name__)
 
 COALESCE_MS = 250  # events of one burst are read once
 REFRESH_MS = 15_000  # waits grow without any event: read again now and then
-BUSY_NOTICE_MS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +133,7 @@ class SupervisorWindow(QMainWindow):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
-        self._busy_timer = QTimer(self)
-        self._busy_timer.setSingleShot(True)
-        self._busy_timer.setInterval(BUSY_NOTICE_MS)
-        self._busy_timer.timeout.connect(self._on_busy_timer_timeout)
+        self._busy_notice = BusyNotice(self._actions, self.message_bar, texts.BUSY, self)
         self._has_feed = watcher is not None
         if watcher is not None:
             watcher.batch_received.connect(self._on_feed_batch)
@@ -213,7 +211,7 @@ class SupervisorWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._coalesce_timer.stop()
         self._refresh_timer.stop()
-        self._busy_timer.stop()
+        self._busy_notice.stop()
         self._actions.shutdown()
         self._reads.shutdown()
         super().closeEvent(event)
@@ -447,13 +445,3 @@ class SupervisorWindow(QMainWindow):
 
     def _on_actions_busy_changed(self, busy: bool) -> None:
         self.login_view.set_busy(busy)
-        if busy:
-            self._busy_timer.start()
-        else:
-            self._busy_timer.stop()
-            if self.message_bar.kind is MessageKind.BUSY:
-                self.message_bar.clear_message()
-
-    def _on_busy_timer_timeout(self) -> None:
-        if self._actions.busy:
-            self.message_bar.show_text(MessageKind.BUSY, texts.BUSY)

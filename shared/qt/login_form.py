@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -122,9 +122,7 @@ class LoginForm(QWidget):
 
 class BusyNotice(QObject):
     """Says TEXT on BAR once an action of RUNNER has waited BUSY_NOTICE_MS, and clears it (only
-    it: another message stays) when the runner is done. Signals: busy_changed(bool), relayed."""
-
-    busy_changed = Signal(bool)
+    it: another message stays) when the runner is done."""
 
     def __init__(self, runner: TaskRunner, bar: MessageBar, text: Text, parent: QObject) -> None:
         super().__init__(parent)
@@ -141,7 +139,6 @@ class BusyNotice(QObject):
         self._timer.stop()
 
     def _on_busy_changed(self, busy: bool) -> None:
-        self.busy_changed.emit(busy)
         if busy:
             self._timer.start()
         else:
