@@ -68,7 +68,10 @@ def run_simulation(args: argparse.Namespace) -> int:
         f"{r.counters} quầy / counters, {r.arrivals_per_hour:g} người/giờ / arrivals per hour, "
         f"{r.hours:g} giờ / hours, seed {r.seed}\n"
         f"  phục vụ / served {r.served}, vắng mặt / no-shows {r.no_shows}, "
-        f"ưu tiên / priority {r.priority}\n"
+        f"ưu tiên / priority {r.priority}"
+        + (f", hết hạn khi đóng cửa / expired at closing {r.expired}" if r.expired else "")
+        + (f", từ chối / refused {r.refused}" if r.refused else "")
+        + "\n"
         f"  thời gian chờ (phút) / wait (min): TB / avg {r.average_wait_minutes:.1f}, "
         f"trung vị / median {r.median_wait_minutes:.1f}, p90 {r.p90_wait_minutes:.1f}, "
         f"tối đa / max {r.max_wait_minutes:.1f}\n"

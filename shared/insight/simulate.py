@@ -16,7 +16,10 @@ Method (discrete-event simulation, reproducible for a seed):
 - service: an officer calls the next ticket as soon as the counter is free (an idle counter calls
   as soon as someone arrives); the citizen walks to the counter (lognormal, median 45 s) and is
   served for a lognormal time with the procedure's median and spread; a no-show is marked 2
-  minutes after the call. Arrivals stop after HOURS hours; everybody who arrived is served;
+  minutes after the call. Arrivals stop after HOURS hours; everybody who arrived is served, unless
+  the queue is still open at CLOSING_LOCAL (23:59, office time): then the office ends its day as
+  `motcua end-day --today` does and the tickets left open are expired. The books always balance:
+  arrivals = issued + refused, issued = served + no-shows + expired, checked against the database;
 - waiting time = first call - issue (as in the reports); predicted = IssueResult.predicted_wait_
   minutes; the error of a prediction = |predicted - actual| in minutes.
 
@@ -36,6 +39,9 @@ import tempfile
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
 
 from shared.clock import FakeClock
 from shared.errors import ConflictError, InvalidInputError
@@ -43,7 +49,9 @@ from shared.insight.reports import nearest_rank
 from shared.office.demo import new_office
 from shared.rules.domain import DEFAULT_PRIORITY_CATEGORIES, Outcome
 from shared.rules.estimate import RECENT_SAMPLE, mean_service_seconds
+from shared.rules.numbering import DEFAULT_TIME_ZONE
 from shared.storage.database import sqlite_url
+from shared.storage.tables import T
 
 # 07:30 in Asia/Ho_Chi_Minh (UTC+7) on a Monday.
 OPENING_UTC = "2025-03-03T00:30:00+00:00"
@@ -63,6 +71,7 @@ NO_SHOW_AFTER_SECONDS = 120
 WALK_MEDIAN_SECONDS = 45
 ARRIVAL_PEAK = (1.0, 0.2, 0.15)  # extra height, place (share of the day), width of the peak
 ESTIMATE_METHODS = ("engine", "position", "throughput", "recent_waits")
+CLOSING_LOCAL = dt.time(23, 59)  # the latest the simulated office stays open
 THROUGHPUT_WINDOW_SECONDS = 30 * 60
 RECENT_WAITS = 10
 
@@ -72,9 +81,13 @@ class SimulationResult:
     """One simulated day. Times in minutes.
 
     Attributes:
+        arrivals: citizens who came to the kiosk.
         issued: tickets issued (refused ones, over a daily cap, are in refused).
         served: tickets finished.
         no_shows: tickets marked no-show.
+        expired: tickets still open when the office closed at CLOSING_LOCAL.
+        called: tickets called at least once (the waits and the predictions are theirs).
+        statuses: the day's tickets per status, as the database has them at the end.
         predicted_wait_mae_minutes: mean |predicted wait - actual wait| of the engine's estimate.
         predicted_wait_bias_minutes: mean (predicted - actual): below 0 means too optimistic.
         method_mae_minutes: the same error for each of ESTIMATE_METHODS ("engine" is the one
@@ -89,10 +102,13 @@ class SimulationResult:
     counters: int
     arrivals_per_hour: float
     hours: float
+    arrivals: int
     issued: int
     refused: int
     served: int
     no_shows: int
+    expired: int
+    called: int
     priority: int
     average_wait_minutes: float
     median_wait_minutes: float
@@ -102,6 +118,7 @@ class SimulationResult:
     predicted_wait_bias_minutes: float
     method_mae_minutes: dict[str, float]
     day_minutes: float
+    statuses: dict[str, int]
 
 
 @dataclass(slots=True)
@@ -135,6 +152,19 @@ def _arrivals(rng: random.Random, per_hour: float, hours: float) -> list[float]:
             return times
         if rng.random() * top <= _rate_shape(now / length) / mean_shape:
             times.append(now)
+
+
+def capacity_per_hour(counters: int) -> float:
+    """Citizens an hour that COUNTERS counters can serve with this simulation's mix: 3600 s over
+    the mean time one holds a counter (walk and service; a no-show holds it NO_SHOW_AFTER_SECONDS).
+    """
+    service = sum(
+        share * median * 60 * math.exp(sigma**2 / 2)
+        for share, median, sigma in SERVICE_PROFILES.values()
+    )
+    walk = WALK_MEDIAN_SECONDS * math.exp(0.4**2 / 2)
+    held = (1 - NO_SHOW_SHARE) * (walk + service) + NO_SHOW_SHARE * NO_SHOW_AFTER_SECONDS
+    return counters * 3600 / held
 
 
 def _check(counters: int, arrivals_per_hour: float, hours: float) -> None:
@@ -195,7 +225,12 @@ class _Day:
         self.recent: deque[float] = deque(maxlen=RECENT_SAMPLE)  # call-to-finish, latest last
         self.calls: deque[float] = deque()  # times of the calls of the last 30 minutes
         self.recent_waits: deque[float] = deque(maxlen=RECENT_WAITS)
-        self.refused = self.served = self.no_shows = self.priority = 0
+        self.refused = self.served = self.no_shows = self.expired = self.priority = 0
+        self.arrivals = 0
+        zone = ZoneInfo(DEFAULT_TIME_ZONE)
+        local = self.opening.astimezone(zone)
+        closing = dt.datetime.combine(local.date(), CLOSING_LOCAL, zone)
+        self.closing_seconds = (closing - self.opening).total_seconds()
 
     def _at(self, seconds: float, action: str, counter: int) -> None:
         self.order += 1
@@ -209,8 +244,11 @@ class _Day:
         try:
             for arrival in _arrivals(self.rng, self.per_hour, self.hours):
                 self._at(arrival, "arrive", 0)
+            self._at(self.closing_seconds, "close", 0)
             while self.queue:
                 seconds, _, action, counter = heapq.heappop(self.queue)
+                if action == "close" and not self.queue:
+                    break  # everybody was served before closing time
                 self._set_clock(seconds)
                 getattr(self, f"_{action}")(counter)
             return self._result()
@@ -220,6 +258,7 @@ class _Day:
     # ------------------------------------------------------------------ actions
 
     def _arrive(self, _counter: int) -> None:
+        self.arrivals += 1
         rng = self.rng
         codes = list(SERVICE_PROFILES)
         code = rng.choices(codes, [SERVICE_PROFILES[c][0] for c in codes])[0]
@@ -307,6 +346,12 @@ class _Day:
         self.served += 1
         self._call(counter)
 
+    def _close(self, _counter: int) -> None:
+        """The office closes with citizens still open: they expire, and nothing more happens."""
+        self.expired = self.engine.end_day(include_today=True)
+        self.queue.clear()
+        self.holding.clear()
+
     # ------------------------------------------------------------------ result
 
     def _result(self) -> SimulationResult:
@@ -326,15 +371,21 @@ class _Day:
         def mean(values: list[float]) -> float:
             return round(sum(values) / len(values), 2) if values else 0.0
 
+        with self.db.read_tx() as conn:
+            rows = conn.execute(sa.select(T.c.status, sa.func.count()).group_by(T.c.status))
+            statuses = {str(status): count for status, count in rows}
         return SimulationResult(
             seed=self.seed,
             counters=self.counters,
             arrivals_per_hour=self.per_hour,
             hours=self.hours,
+            arrivals=self.arrivals,
             issued=len(self.citizens),
             refused=self.refused,
             served=self.served,
             no_shows=self.no_shows,
+            expired=self.expired,
+            called=len(called),
             priority=self.priority,
             average_wait_minutes=minutes(sum(waits) / len(waits) if waits else None),
             median_wait_minutes=minutes(nearest_rank(waits, 50)),
@@ -344,4 +395,5 @@ class _Day:
             predicted_wait_bias_minutes=mean(bias),
             method_mae_minutes={m: mean(errors[m]) for m in ESTIMATE_METHODS},
             day_minutes=minutes(self.now),
+            statuses=dict(sorted(statuses.items())),
         )
