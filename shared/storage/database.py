@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from shared.errors import DatabaseError, InvalidInputError
 from shared.paths import default_database_path
-from shared.storage.oslock import FileLock
+from shared.storage.oslock import FileLock, LockTimeout
 
 log = logging.getLogger(__name__)
 
@@ -143,9 +143,11 @@ def _begin_immediate(conn: Connection) -> None:
         _take_write_lock(raw)
 
 
-def _take_write_lock(raw: sqlite3.Connection) -> None:
-    """BEGIN IMMEDIATE, retrying quickly while another process holds the lock (bounded)."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+def _take_write_lock(raw: sqlite3.Connection, deadline: float | None = None) -> None:
+    """BEGIN IMMEDIATE, retrying quickly while another process holds the lock, until DEADLINE
+    (time.monotonic(); default: BUSY_TIMEOUT_MS from now)."""
+    if deadline is None:
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     pause = 0.0001
     while True:
         try:
@@ -155,10 +157,7 @@ def _take_write_lock(raw: sqlite3.Connection) -> None:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
             if time.monotonic() > deadline:
-                raise DatabaseError(
-                    f"Cơ sở dữ liệu đang bận quá {BUSY_TIMEOUT_MS // 1000} giây, vui lòng thử lại",
-                    f"the database stayed busy for over {BUSY_TIMEOUT_MS // 1000} s; try again",
-                ) from exc
+                raise _busy() from exc
             time.sleep(pause * (0.5 + random.random()))
             pause = min(pause * 1.5, 0.002)
 
@@ -204,11 +203,18 @@ class Database:
             with self._server_tx(durable) as conn:
                 yield conn
             return
+        # One deadline for the whole wait: for this process's turn at the fair lock, then for
+        # SQLite's own lock. A writer stopped inside its transaction (SIGSTOP, a hung PC) holds
+        # both: every writer behind it gets the busy error after BUSY_TIMEOUT_MS, not later.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         if self.write_lock is not None:
-            self.write_lock.acquire()
+            try:
+                self.write_lock.acquire(deadline)
+            except LockTimeout:
+                raise _busy() from None
         try:
             conn = self._write_connection(durable)
-            with self._sqlite_tx(conn, durable):
+            with self._sqlite_tx(conn, durable, deadline):
                 yield conn
         finally:
             if self.write_lock is not None:
@@ -226,7 +232,7 @@ class Database:
             raise _busy_or_broken(str(exc.orig)) from exc
 
     @contextmanager
-    def _sqlite_tx(self, conn: Connection, durable: bool) -> Iterator[None]:
+    def _sqlite_tx(self, conn: Connection, durable: bool, deadline: float) -> Iterator[None]:
         """BEGIN IMMEDIATE and COMMIT straight on the kept DB-API connection.
 
         SQLAlchemy's begin and commit (events, transaction objects) cost more than the rest of a
@@ -235,7 +241,7 @@ class Database:
         """
         raw = _raw(conn)
         try:
-            _take_write_lock(raw)
+            _take_write_lock(raw, deadline)
             try:
                 yield
             except BaseException:
@@ -312,12 +318,16 @@ def _raw(conn: Connection) -> sqlite3.Connection:
     return raw
 
 
+def _busy() -> DatabaseError:
+    return DatabaseError(
+        f"Cơ sở dữ liệu đang bận quá {BUSY_TIMEOUT_MS // 1000} giây, vui lòng thử lại",
+        f"the database stayed busy for over {BUSY_TIMEOUT_MS // 1000} s; try again",
+    )
+
+
 def _busy_or_broken(text: str) -> DatabaseError:
     if "locked" in text or "busy" in text:
-        return DatabaseError(
-            f"Cơ sở dữ liệu đang bận quá {BUSY_TIMEOUT_MS // 1000} giây, vui lòng thử lại",
-            f"the database stayed busy for over {BUSY_TIMEOUT_MS // 1000} s; try again",
-        )
+        return _busy()
     return DatabaseError(f"Lỗi cơ sở dữ liệu: {text}", f"database error: {text}")
 
 
