@@ -23,10 +23,9 @@ Method (discrete-event simulation, reproducible for a seed):
 - waiting time = first call - issue (as in the reports); predicted = IssueResult.predicted_wait_
   minutes; the error of a prediction = |predicted - actual| in minutes.
 
-The predicted wait (shared.rules.estimate, as measured here): people waiting ahead x the mean
-call-to-finish time of the last 20 tickets finished today / the open counters, rounded up to whole
-minutes. For comparison the result also holds the error of two other methods computed from what the
-engine knows at issue time (ESTIMATE_METHODS).
+The predicted wait is the engine's (shared.rules.estimate has the method; bench/predict.py
+measures it over a grid of these days). For comparison the result also holds the error of
+simpler methods computed from what the engine knows at issue time (ESTIMATE_METHODS).
 """
 
 from __future__ import annotations

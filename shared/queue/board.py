@@ -52,7 +52,8 @@ def read_board(db: Database, clock: Clock) -> Board:
     """One read transaction (never the write lock): the settings and a tile per service."""
     with db.read_tx() as conn:
         settings = load_settings(conn)
-        today = business_day(clock.now(), load_zone(settings.time_zone))
+        now = clock.now()
+        today = business_day(now, load_zone(settings.time_zone))
         # Numbers are counted on the service that issued them, people waiting on the service
         # they wait for now (a transfer moves them).
         issued_today: dict[int, int] = dict(
@@ -69,15 +70,15 @@ def read_board(db: Database, clock: Clock) -> Board:
                 .group_by(T.c.service_id)
             ).all()
         )
-        shape = queue_shape(conn, today)  # shared by every service's estimate
+        shape = queue_shape(conn, today, now)  # shared by every service's estimate
         tiles = []
         for row in conn.execute(sa.select(S).order_by(S.c.sort_order, S.c.id)):
             view = service_view(row)
             issued = int(issued_today.get(row.id) or 0)
             numbering = NumberingFormat(row.prefix, row.block_start, row.block_end)
             cap = min(row.daily_cap or numbering.capacity, numbering.capacity)
-            _, wait = estimate_in_tx(conn, today, row.id, False, None, shape=shape)
-            _, wait_p = estimate_in_tx(conn, today, row.id, True, None, shape=shape)
+            _, wait = estimate_in_tx(conn, today, now, row.id, False, shape=shape)
+            _, wait_p = estimate_in_tx(conn, today, now, row.id, True, shape=shape)
             tiles.append(
                 ServiceTile(
                     service=view,

@@ -89,7 +89,9 @@ class IssuingActions(WriteSide):
         # The estimate is read after the commit: no need to hold the write lock for it.
         with self._db.read_tx() as conn:
             is_priority = priority is not None
-            ahead, wait = estimate_in_tx(conn, tx.today, service.id, is_priority, ticket_id)
+            ahead, wait = estimate_in_tx(
+                conn, tx.today, self._clock.now(), service.id, is_priority, before_id=ticket_id
+            )
         return IssueResult(self._row_view(tx, row), ahead, wait)
 
     def estimate(self, service_ref: str, priority: bool = False) -> tuple[int, int]:
@@ -97,8 +99,8 @@ class IssuingActions(WriteSide):
         with self._db.read_tx() as conn:
             service = self._service(conn, service_ref)
             zone = office_zone(conn)
-            today = business_day(self._clock.now(), zone)
-            return estimate_in_tx(conn, today, service.id, priority, None)
+            now = self._clock.now()
+            return estimate_in_tx(conn, business_day(now, zone), now, service.id, priority)
 
     # ------------------------------------------------------------------ the kiosk's printer
 

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from shared.queue.transactions import CounterRow, Tx
-from shared.rules.domain import CounterState, EventKind, TicketStatus
-from shared.rules.estimate import RECENT_SAMPLE, predicted_wait_minutes
+from shared.rules.domain import ACTIVE_STATUSES, CounterState, EventKind, TicketStatus
+from shared.rules.estimate import EXACT_TURNS, SERVICE_SAMPLE, QueueState, predicted_wait_minutes
 from shared.rules.priority import Candidate, choose
 from shared.storage.prepared import Prepared
 from shared.storage.tables import CS, C, E, T
@@ -84,53 +84,83 @@ def _priority_streak(tx: Tx) -> int:
 
 @dataclass(frozen=True, slots=True)
 class QueueShape:
-    """What every estimate of a day shares: the counters, their service filters and how long
-    the last RECENT_SAMPLE services took (read once when estimating several services)."""
+    """What every estimate of a moment shares (read once when estimating several services).
 
+    Attributes:
+        now: the moment.
+        counters: (id, state) of every counter.
+        filters: the services of each counter that serves only some (none: every service).
+        holding: for each counter holding a citizen: the ticket's service and seconds since its
+            call.
+        recent: (service id, call-to-close seconds) of today's latest tickets closed at a
+            counter (finished or no-show), latest first.
+    """
+
+    now: dt.datetime
     counters: tuple[tuple[int, str], ...]
     filters: dict[int, set[int]]
-    recent_seconds: tuple[float, ...]
+    holding: dict[int, tuple[int, float]]
+    recent: tuple[tuple[int, float], ...]
 
 
-def queue_shape(conn: Connection, today: dt.date) -> QueueShape:
+_CLOSED_AT_COUNTER = (str(TicketStatus.FINISHED), str(TicketStatus.NO_SHOW))
+
+
+def queue_shape(conn: Connection, today: dt.date, now: dt.datetime) -> QueueShape:
     filters: dict[int, set[int]] = {}
     for counter_id, sid in conn.execute(sa.select(CS.c.counter_id, CS.c.service_id)):
         filters.setdefault(counter_id, set()).add(sid)
     recent = conn.execute(
-        sa.select(T.c.called_at, T.c.finished_at)
+        sa.select(T.c.service_id, T.c.called_at, T.c.finished_at)
         .where(
             T.c.business_day == today,
-            T.c.status == str(TicketStatus.FINISHED),
+            T.c.status.in_(_CLOSED_AT_COUNTER),
             T.c.called_at.is_not(None),
+            T.c.finished_at.is_not(None),
         )
         .order_by(T.c.finished_at.desc())
-        .limit(RECENT_SAMPLE)
+        .limit(SERVICE_SAMPLE)
     ).all()
+    holding = {
+        r.counter_id: (r.service_id, max(0.0, (now - r.called_at).total_seconds()))
+        for r in conn.execute(
+            sa.select(T.c.counter_id, T.c.service_id, T.c.called_at).where(
+                T.c.business_day == today,
+                T.c.status.in_([str(s) for s in ACTIVE_STATUSES]),
+                T.c.counter_id.is_not(None),
+                T.c.called_at.is_not(None),
+            )
+        )
+    }
     return QueueShape(
+        now=now,
         counters=tuple((c.id, c.state) for c in conn.execute(sa.select(C.c.id, C.c.state))),
         filters=filters,
-        recent_seconds=tuple((r.finished_at - r.called_at).total_seconds() for r in recent),
+        holding=holding,
+        recent=tuple((r.service_id, (r.finished_at - r.called_at).total_seconds()) for r in recent),
     )
 
 
 def estimate_in_tx(
     conn: Connection,
     today: dt.date,
+    now: dt.datetime,
     service_id: int,
     is_priority: bool,
-    before_id: int | None,
     *,
+    before_id: int | None = None,
     shape: QueueShape | None = None,
 ) -> tuple[int, int]:
-    """People ahead of a ticket of SERVICE_ID and its predicted wait in minutes."""
-    shape = shape or queue_shape(conn, today)
+    """People ahead of a ticket of SERVICE_ID and its predicted wait in minutes
+    (shared.rules.estimate has the method)."""
+    shape = shape or queue_shape(conn, today, now)
     filters = shape.filters
     serving = [
         (cid, state)
         for cid, state in shape.counters
         if not filters.get(cid) or service_id in filters[cid]
     ]
-    open_count = sum(1 for _, state in serving if state == CounterState.OPEN)
+    open_ids = [cid for cid, state in serving if state == CounterState.OPEN]
     reachable: set[int] | None = set()
     for cid, _ in serving:
         if not filters.get(cid):
@@ -145,5 +175,32 @@ def estimate_in_tx(
         cond.append(T.c.service_id.in_(reachable or {service_id}))
     if is_priority:
         cond.append(T.c.priority_category.is_not(None))
-    ahead = conn.execute(sa.select(sa.func.count()).select_from(T).where(*cond)).scalar_one()
-    return ahead, predicted_wait_minutes(ahead, open_count, shape.recent_seconds)
+    # The first EXACT_TURNS per counter one by one, in the order they will be called; the
+    # others by procedure (a long queue is not read ticket by ticket for every estimate).
+    exact = EXACT_TURNS * max(len(open_ids), 1)
+    first = sa.select(T.c.service_id).where(*cond)
+    ahead = [
+        sid
+        for (sid,) in conn.execute(
+            first.order_by(T.c.priority_category.is_(None), T.c.id).limit(exact)
+        )
+    ]
+    more: dict[int, int] = {}
+    if len(ahead) == exact:
+        counts = sa.select(T.c.service_id, sa.func.count()).where(*cond).group_by(T.c.service_id)
+        more = {sid: count for sid, count in conn.execute(counts)}
+        for sid in ahead:
+            more[sid] -= 1
+    per_service: dict[int, list[float]] = {}
+    for sid, seconds in shape.recent:
+        per_service.setdefault(sid, []).append(seconds)
+    busy = [shape.holding[cid] for cid in open_ids if cid in shape.holding]
+    state = QueueState(
+        ahead=ahead,
+        more=more,
+        busy=busy,
+        idle=len(open_ids) - len(busy),
+        recent_seconds=[seconds for _, seconds in shape.recent],
+        service_seconds=per_service,
+    )
+    return len(ahead) + sum(more.values()), predicted_wait_minutes(state)

@@ -58,3 +58,30 @@ def test_print_benchmark_times_touch_to_last_printed_byte() -> None:
     assert result["paper_width"] == 384
     assert result["bytes_per_ticket"] > 1000
     assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["max_ms"]
+
+
+def test_predict_benchmark_prints_one_row_per_office_and_load() -> None:
+    run = subprocess.run(
+        [
+            sys.executable,
+            "bench/predict.py",
+            "--json",
+            "--counters",
+            "2",
+            "--loads",
+            "0.6",
+            "--seeds",
+            "1",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert run.returncode in (0, 1), run.stderr  # 1: a row missed its target
+    rows = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [(r["counters"], r["load"]) for r in rows] == [(2, 0.6)]
+    row = rows[0]
+    assert row["called"] > 0 and row["mean_wait_minutes"] >= 0
+    assert {"mae_minutes", "bias_minutes", "mae_share", "within_target"} <= set(row)
