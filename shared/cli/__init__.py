@@ -1,5 +1,5 @@
 """The `motcua` command line: one module per command group (tickets, counter, tools, reports,
-backup, admin), base (what they share) and main (the parser and dispatch). Every layer below."""
+backup, admin, doctor), base (what they share), main (the parser and dispatch). Uses every layer."""
 
 from shared.cli.base import AppCommand, AppContext
 from shared.cli.main import main
