@@ -129,3 +129,10 @@ def priority_text(code: str | None, policy: PriorityPolicy) -> Text | None:
     if category is None:
         return Text(code, code)
     return Text(category.name_vi, category.name_en)
+
+
+SCREEN_LOCKED = Text(
+    "Màn hình đã khóa vì lâu không dùng: nhập mã PIN để tiếp tục",
+    "Screen locked after a while without use: your PIN to go on",
+)
+SCREEN_UNLOCKED = Text("Đã mở khóa màn hình", "Screen unlocked")

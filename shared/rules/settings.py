@@ -54,6 +54,8 @@ class OfficeSettings:
         lookup_base_url: the QR code on a ticket is this URL followed by the ticket's token.
         priority: the priority policy and its categories.
         voice: how calls are announced.
+        idle_lock_minutes: a counter or supervisor window left without input this long locks
+            behind its officer's PIN (0: never).
     """
 
     office_name: str = "Công an phường"
@@ -66,6 +68,7 @@ class OfficeSettings:
     priority: PriorityPolicy = field(default_factory=PriorityPolicy)
     voice: VoiceOptions = field(default_factory=VoiceOptions)
     logo_png: str = ""  # base64 PNG, at most LOGO_SIDE pixels a side; "" for the drawn badge
+    idle_lock_minutes: int = 10
 
 
 LOGO_SIDE = 256
@@ -113,6 +116,8 @@ def parse_value(key: str, raw: Any) -> Any:
             return _parse_priority(raw)
         if key == "voice":
             return _parse_voice(raw)
+        if key == "idle_lock_minutes":
+            return _int(raw, key, 0, 240)
         if not isinstance(raw, str):
             raise TypeError("a text value is expected")
         if key == "time_zone":

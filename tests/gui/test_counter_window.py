@@ -539,3 +539,64 @@ def test_a_counter_with_a_service_filter_shows_it_and_dims_the_other_services(
     rows = [panel.table.item(r, 0).text() for r in range(panel.table.rowCount())]
     assert rows[0] == "CT · Cư trú"
     assert rows[3] == "DX · Đăng ký xe (quầy không phục vụ)"
+
+
+# ---------------------------------------------------------------------- the idle lock
+
+
+def test_an_idle_counter_locks_behind_the_officers_pin_and_keeps_its_ticket(
+    qtbot: QtBot,
+    opener: Opener,
+    kiosk: QueueEngine,
+    clock: FakeClock,
+    log: Callable[[], list[EventView]],
+) -> None:
+    kiosk.issue_ticket("CT")
+    kiosk.issue_ticket("CC")
+    counter = opener()
+    window = counter.window
+    login(qtbot, counter, "cb01", "1111", 1)
+    key(qtbot, counter, Qt.Key.Key_F1)
+    assert shown(counter) == "1001"
+    clock.advance(minutes=9, seconds=50)
+    window.tick()
+    assert not window.locked  # the default is 10 minutes
+    clock.advance(seconds=10)
+    qtbot.waitUntil(lambda: window.locked, timeout=WAIT_MS)
+    assert window.unlock_view.isVisible() and not window.serve_view.isVisible()
+    assert window.unlock_view.code_edit.text() == "cb01"
+    assert window.unlock_view.code_edit.isReadOnly()
+    before = last_id(log)
+    press(window, Qt.Key.Key_F1)  # somebody walking past presses Call next
+    qtbot.wait(300)
+    assert kinds_since(log, before) == []  # nothing was done under cb01's name
+    view = window.unlock_view
+    view.pin_edit.setText("2222")  # another officer's PIN
+    view.login_button.click()
+    qtbot.waitUntil(lambda: window.message_bar.kind is MessageKind.ERROR, timeout=WAIT_MS)
+    assert window.locked
+    view.pin_edit.setText("1111")
+    view.login_button.click()
+    qtbot.waitUntil(lambda: not window.locked, timeout=WAIT_MS)
+    assert window.serve_view.isVisible()
+    assert shown(counter) == "1001"  # the citizen at the desk is still there
+    assert window.counter is not None and window.counter.state is CounterState.OPEN
+    # Input keeps it unlocked: a key at minute 9 starts the ten minutes again.
+    clock.advance(minutes=9)
+    QTest.keyClick(window.serve_view, Qt.Key.Key_Shift)
+    clock.advance(minutes=9)
+    window.tick()
+    assert not window.locked
+
+
+def test_the_idle_lock_follows_the_office_setting(
+    qtbot: QtBot, opener: Opener, office: str, clock: FakeClock
+) -> None:
+    db = open_database(office)
+    OfficeAdmin(db, clock).update_settings({"idle_lock_minutes": 0})
+    db.dispose()
+    counter = opener()
+    login(qtbot, counter, "cb01", "1111", 1)
+    clock.advance(hours=3)
+    counter.window.tick()
+    assert not counter.window.locked  # 0: never locks

@@ -436,3 +436,22 @@ def test_an_admin_sets_and_removes_the_office_logo(
         assert logo.format == "PNG" and logo.size == (256, 192)
     act(qtbot, window, lambda: window.admin_view.set_logo(None))
     assert other.queries.settings().logo_png == ""
+
+
+def test_an_idle_supervisor_window_locks_behind_the_pin(
+    qtbot: QtBot, open_window: Opener, clock: FakeClock
+) -> None:
+    window = open_window()
+    login(qtbot, window, "ld01")
+    clock.advance(minutes=11)
+    qtbot.waitUntil(lambda: window.locked, timeout=WAIT_MS)
+    assert window.unlock_view.isVisible()
+    assert window.unlock_view.code_edit.text() == "ld01"
+    window.release_counter(1)  # nothing is done while locked
+    qtbot.wait(300)
+    assert "locked" in window.message_bar.en  # no release, no error: the lock's own line
+    window.unlock_view.pin_edit.setText(PINS["ld01"])
+    window.unlock_view.login_button.click()
+    qtbot.waitUntil(lambda: not window.locked, timeout=WAIT_MS)
+    assert window.actor is not None and window.actor.code == "ld01"
+    assert window.tabs.isVisible()
