@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from shared.cli import admin, backup, counter, doctor, reports, tickets, tools
+from shared.cli import admin, autostart, backup, counter, doctor, reports, tickets, tools
 from shared.cli.base import (
     EXIT_BAD_INPUT,
     EXIT_ENVIRONMENT,
@@ -31,7 +31,7 @@ from shared.storage.schema import require_current
 from shared.voice.render import SpeechError
 
 # The command groups in the order `motcua --help` lists them.
-GROUPS = (tickets, counter, tools, reports, backup, admin, doctor)
+GROUPS = (tickets, counter, tools, reports, backup, admin, doctor, autostart)
 
 
 def _common() -> Parser:
