@@ -13,17 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -74,15 +75,27 @@ class AdminView(QWidget):
         self.settings_loaded = False
         self.notice = QLabel(texts.ADMIN_ONLY.line())
         self.notice.setObjectName("sectionTitle")
+        self.notice.setWordWrap(True)
         grid = QGridLayout()
         grid.addWidget(self._service_form(), 0, 0)
         grid.addWidget(self._counter_form(), 0, 1)
         grid.addWidget(self._officer_form(), 1, 0)
         grid.addWidget(self._settings_form(), 1, 1)
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addWidget(self.notice)
         layout.addLayout(grid)
         layout.addStretch(1)
+        # The four forms are taller than a 1366x768 screen leaves them: they scroll up and down,
+        # never sideways.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     # ------------------------------------------------------------------ forms
 
@@ -97,7 +110,7 @@ class AdminView(QWidget):
         self.service_threshold = QSpinBox()
         self.service_threshold.setRange(1, 600)
         self.service_threshold.setValue(30)
-        form = QFormLayout(box)
+        form = _form(box)
         for text, widget in (
             (texts.CODE, self.service_code),
             (texts.NAME_VI, self.service_name_vi),
@@ -126,7 +139,7 @@ class AdminView(QWidget):
         self.counter_number.setRange(1, 999)
         self.counter_name = QLineEdit()
         self.counter_services = QLineEdit()
-        form = QFormLayout(box)
+        form = _form(box)
         form.addRow(texts.NUMBER.line(), self.counter_number)
         form.addRow(texts.COUNTER_NAME.line(), self.counter_name)
         form.addRow(texts.COUNTER_SERVICES.line(), self.counter_services)
@@ -146,7 +159,7 @@ class AdminView(QWidget):
             self.officer_role.addItem(texts.ROLES[str(role)].line(), role)
         self.officer_pin = QLineEdit()
         self.officer_pin.setEchoMode(QLineEdit.EchoMode.Password)
-        form = QFormLayout(box)
+        form = _form(box)
         form.addRow(texts.OFFICER_CODE.line(), self.officer_code)
         form.addRow(texts.FULL_NAME.line(), self.officer_name)
         form.addRow(texts.ROLE.line(), self.officer_role)
@@ -171,7 +184,7 @@ class AdminView(QWidget):
         self.ticket_footer = QLineEdit()
         self.voice = QLineEdit()
         self.priority = QLineEdit()
-        form = QFormLayout(box)
+        form = _form(box)
         for text, widget in (
             (texts.OFFICE_NAME, self.office_name),
             (texts.NOTICE_TEXT, self.notice_text),
@@ -339,10 +352,19 @@ class AdminView(QWidget):
         self._emit(Text("thiết lập chung", "office settings"), apply)
 
 
+def _form(box: QGroupBox) -> QFormLayout:
+    """A form whose labels go above their fields when the two do not fit side by side."""
+    form = QFormLayout(box)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    return form
+
+
 def _row(*buttons: QPushButton) -> QWidget:
+    """The buttons two to a line: four bilingual buttons side by side would not fit two forms
+    beside each other on a 1366-pixel screen."""
     row = QWidget()
-    layout = QHBoxLayout(row)
+    layout = QGridLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
-    for button in buttons:
-        layout.addWidget(button)
+    for index, button in enumerate(buttons):
+        layout.addWidget(button, index // 2, index % 2)
     return row

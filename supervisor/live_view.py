@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -74,6 +75,16 @@ class LiveView(QWidget):
                 texts.COL_IDLE,
             ]
         )
+        # A text column of each table takes what the numbers leave (cut short with "…" on a
+        # 1366-pixel screen) instead of pushing the last columns out of sight.
+        for table, column in (
+            (self.services_table, 0),
+            (self.counters_table, 1),
+            (self.officers_table, 1),
+        ):
+            header = table.horizontalHeader()
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.chart = HourChart()
         self.release_button = QPushButton(texts.RELEASE.line())
         self.release_button.clicked.connect(self._on_release_clicked)

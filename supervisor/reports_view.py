@@ -83,10 +83,14 @@ class ReportsView(QWidget):
             top.addWidget(widget)
         top.addWidget(self.run_button)
         top.addStretch(1)
-        top.addWidget(self.csv_button)
-        top.addWidget(self.xlsx_button)
+        # The exports on a line of their own: one line of everything is wider than 1366 pixels.
+        exports = QHBoxLayout()
+        exports.addStretch(1)
+        exports.addWidget(self.csv_button)
+        exports.addWidget(self.xlsx_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(exports)
         layout.addWidget(self.table, 1)
         self._update_buttons()
 

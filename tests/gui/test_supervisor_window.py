@@ -455,3 +455,21 @@ def test_an_idle_supervisor_window_locks_behind_the_pin(
     qtbot.waitUntil(lambda: not window.locked, timeout=WAIT_MS)
     assert window.actor is not None and window.actor.code == "ld01"
     assert window.tabs.isVisible()
+
+
+def test_every_tab_fits_an_office_monitor_without_scrolling_sideways(
+    qtbot: QtBot, open_window: Opener, other: Other, clock: FakeClock
+) -> None:
+    morning(other, clock)
+    other.engine.pause_counter(2, "Họp giao ban với lãnh đạo công an phường")  # a long state
+    window = open_window()  # 1366 x 768, the common office monitor
+    login(qtbot, window, "ad01")  # an admin: every tab, the administration's forms too
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        qtbot.wait(50)
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1366 and hint.height() <= 768, (index, hint)
+        assert window.width() <= 1366 and window.height() <= 768, index
+    live = window.live_view
+    for table in (live.services_table, live.counters_table, live.officers_table):
+        assert table.horizontalScrollBar().maximum() == 0
