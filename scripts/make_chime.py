@@ -1,4 +1,4 @@
-"""Write assets/sounds/chime.wav: the three-tone chime played before each call (deterministic).
+"""Write shared/assets/sounds/chime.wav: the three-tone chime played before each call (deterministic).
 
 Three bell-like notes of a C major chord going down (G5, E5, C5), each with a soft attack, a
 quick decay and a faint octave overtone; 16-bit mono at 22050 Hz, 0.7 s, peak at -3 dBFS. Short on
@@ -23,7 +23,7 @@ ATTACK_S = 0.015  # raised-cosine: no click at the start of a note
 DECAY_S = 0.16  # time constant of each note's exponential decay
 FADE_S = 0.06  # the last stretch fades to exact silence
 PEAK = 0.708  # -3 dBFS
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "assets" / "sounds" / "chime.wav"
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "shared" / "assets" / "sounds" / "chime.wav"
 
 
 def chime_samples() -> list[float]:

@@ -1,7 +1,8 @@
-"""Where motcua keeps its files: per-user folders from platformdirs, assets next to the code."""
+"""Where motcua keeps its files: per-user folders from platformdirs, assets inside the package."""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -31,5 +32,6 @@ def default_config_path() -> Path:
 
 
 def asset_path(name: str) -> Path:
-    """The path of a file in assets/, found from the code's location, never from the CWD."""
-    return Path(__file__).resolve().parent.parent / "assets" / name
+    """The path of a file in shared/assets/ (fonts, the chime), found through importlib.resources
+    wherever motcua is installed (a clone, a wheel, a PyInstaller bundle), never from the CWD."""
+    return Path(str(resources.files("shared").joinpath("assets", *name.split("/"))))

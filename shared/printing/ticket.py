@@ -1,7 +1,7 @@
 """Render a ticket to a 1-bit image for a thermal printer, Vietnamese first and English beside it.
 
 Vietnamese never goes through the printer's code pages (most print '?' for most Vietnamese
-letters): every letter is drawn here with the DejaVu Sans font shipped in assets/fonts/.
+letters): every letter is drawn here with the DejaVu Sans font shipped in shared/assets/fonts/.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ _FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 
 
 def application(name: str) -> QApplication:
-    """The running QApplication, created if needed, with the fonts of assets/fonts loaded.
+    """The running QApplication, created if needed, with the fonts of shared/assets/fonts loaded.
 
     The fonts ship with motcua, so every letter of Vietnamese draws the same on any PC, even one
     without fonts installed (Qt draws empty boxes then, and says nothing).
