@@ -647,6 +647,7 @@ class CounterWindow(QMainWindow):
 
 _COUNTER_LIST_KINDS = frozenset(
     {
+        EventKind.DATABASE_RESTORED,
         EventKind.COUNTER_OPENED,
         EventKind.COUNTER_PAUSED,
         EventKind.COUNTER_RESUMED,

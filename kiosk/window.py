@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -32,7 +33,7 @@ from kiosk.exit_dialog import ExitDialog, PinChecker
 from kiosk.printing import TicketOutput
 from shared.bilingual import Text
 from shared.clock import Clock
-from shared.errors import MotcuaError
+from shared.errors import ConflictError, MotcuaError
 from shared.printing.ticket import render_qr, ticket_url
 from shared.qt.feed_watcher import FeedWatcher
 from shared.qt.logo import logo_pixmap
@@ -40,7 +41,7 @@ from shared.qt.tasks import TaskRunner
 from shared.queue.board import Board, ServiceTile, read_board
 from shared.queue.engine import QueueEngine
 from shared.queue.feed import ChangeFeed
-from shared.rules.domain import IssueResult
+from shared.rules.domain import EventKind, EventView, IssueResult
 from shared.rules.numbering import load_zone
 from shared.storage.database import Database
 
@@ -673,10 +674,17 @@ class KioskWindow(QWidget):
         self._set_print_status(texts.PRINTING, fault=False)
         self._confirm_timer.start(int(self._timings.confirm_s * 1000))
         self._db_tasks.submit(
-            lambda: self._engine.reprint(issued.ticket.id, self._kiosk_name),
+            lambda: self._engine.reprint(issued.ticket.id, self._kiosk_name, issued.ticket.token),
             lambda _: self._print(issued),
-            lambda error: self._print_failed(issued, error),
+            lambda error: self._reprint_failed(issued, error),
         )
+
+    def _reprint_failed(self, issued: IssueResult, error: MotcuaError) -> None:
+        if isinstance(error, ConflictError):  # the ticket is gone (a backup was restored)
+            log.warning("reprint refused: %s", error)
+            self.go_home()
+            return
+        self._print_failed(issued, error)
 
     def _set_print_status(self, text: Text, *, fault: bool) -> None:
         self.print_label.setText(_two(text, self.language))
@@ -731,9 +739,16 @@ class KioskWindow(QWidget):
     def follow(self, feed: ChangeFeed) -> FeedWatcher:
         """Read the tiles again whenever another process (or this one) changes the database."""
         watcher = FeedWatcher(feed, parent=self)
-        watcher.batch_received.connect(lambda _events: self.refresh())
+        watcher.batch_received.connect(self._on_feed_batch)
         watcher.start()
         return watcher
+
+    def _on_feed_batch(self, events: Sequence[EventView]) -> None:
+        if any(e.kind is EventKind.DATABASE_RESTORED for e in events) and self._current:
+            # The ticket on screen may not exist any more, or its id now means another one.
+            log.info("database restored: the confirmation screen is closed")
+            self.go_home()
+        self.refresh()
 
     @property
     def board(self) -> Board | None:

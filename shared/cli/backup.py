@@ -56,6 +56,7 @@ def cmd_restore(ctx: AppContext) -> int:
     a = ctx.args
     database = _sqlite_file(ctx)
     info = restore(database, a.file)
+    ctx.engine.record_restored(str(a.file), info.tickets)
     emit(
         a,
         f"Đã khôi phục / restored {info.path} ({info.tickets} số / tickets) vào / into {database}",

@@ -123,10 +123,20 @@ class IssuingActions(WriteSide):
         with self._tx(durable=False) as tx:
             self._event(tx, EventKind.PRINTER_RESTORED, details={"kiosk": kiosk})
 
-    def reprint(self, ticket_id: int, kiosk: str) -> TicketView:
-        """Record that a ticket is printed again and return it: the same ticket, never a new one."""
+    def reprint(self, ticket_id: int, kiosk: str, token: str | None = None) -> TicketView:
+        """Record that a ticket is printed again and return it: the same ticket, never a new one.
+
+        TOKEN, the one printed on the ticket, must still be the ticket's: after a restore the
+        same id can mean another citizen's ticket, which is refused (nothing is written).
+        """
         with self._tx(durable=False) as tx:
             row = self._ticket_row(tx.conn, ticket_id)
+            if token is not None and row.token != token:
+                raise ConflictError(
+                    "Phiếu này không còn trong dữ liệu (đã khôi phục bản sao lưu): không in lại",
+                    "this ticket is no longer in the database (a backup was restored): "
+                    "not printed again",
+                )
             self._event(
                 tx,
                 EventKind.TICKET_REPRINTED,
@@ -135,6 +145,15 @@ class IssuingActions(WriteSide):
                 details={"kiosk": kiosk},
             )
             return self._row_view(tx, row)
+
+    def record_restored(self, source: str, tickets: int) -> None:
+        """A backup was put back (`motcua restore`): the event tells every running app."""
+        with self._tx() as tx:
+            self._event(
+                tx,
+                EventKind.DATABASE_RESTORED,
+                details={"source": source[:300], "tickets": tickets},
+            )
 
     def _ticket_row(self, conn: Connection, ticket_id: int) -> AnyRow:
         row = conn.execute(sa.select(T).where(T.c.id == ticket_id)).first()

@@ -103,6 +103,8 @@ class EventKind(StrEnum):
     PRINTER_FAULT = "printer_fault"
     PRINTER_RESTORED = "printer_restored"
     TICKET_REPRINTED = "ticket_reprinted"
+    # `motcua restore` put a backup back: every running app reads everything again.
+    DATABASE_RESTORED = "database_restored"
 
 
 @dataclass(frozen=True, slots=True)

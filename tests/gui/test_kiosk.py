@@ -463,3 +463,28 @@ def test_the_office_logo_from_the_settings_replaces_the_drawn_badge(
     OfficeAdmin(db, clock).update_settings({"logo_png": logo_from_file(image)})
     window.refresh()
     qtbot.waitUntil(lambda: not window.logo.pixmap().isNull(), timeout=5000)
+
+
+def test_after_a_restore_the_kiosk_closes_the_confirmation_of_a_ticket_that_may_be_gone(
+    qtbot: QtBot, make_kiosk: MakeKiosk, db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    from shared.storage.backup import backup, restore  # noqa: PLC0415
+
+    path = Path(str(db.write.url.database))
+    backup(path, tmp_path / "morning.db")  # before the kiosk's ticket
+    window = make_kiosk()
+    window.follow(ChangeFeed(db))
+    touch(qtbot, window, "CT")
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == CONFIRM, timeout=5000)
+    shown = tickets(db, clock)[-1]
+    # `motcua restore` on another PC: the backup comes back, the event tells every app.
+    restore(path, tmp_path / "morning.db")
+    other = open_database(sqlite_url(path))
+    QueueEngine(other, clock).record_restored("morning.db", 0)
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == HOME, timeout=5000)
+    # The id of the ticket that was on screen now means another citizen's ticket: the
+    # engine refuses to reprint it under the old ticket's token (tests/unit/test_backup.py).
+    again = QueueEngine(other, clock).issue_ticket("CT").ticket
+    assert again.id == shown.id and again.token != shown.token
+    other.dispose()
+    assert not window.reprint_button.isVisible()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import multiprocessing as mp
 import os
 import sqlite3
@@ -11,11 +12,14 @@ from pathlib import Path
 import pytest
 from unit_support import MONDAY, create_database
 
+import shared.office.config
+from shared.cli import main
 from shared.clock import FakeClock, SystemClock
-from shared.errors import InvalidInputError
+from shared.errors import ConflictError, InvalidInputError
 from shared.office.admin import OfficeAdmin
 from shared.queue.engine import QueueEngine
 from shared.queue.feed import ChangeFeed
+from shared.rules.domain import EventKind
 from shared.rules.numbering import NumberingFormat
 from shared.storage.backup import backup, daily_backup, inspect_backup, restore
 from shared.storage.database import Database, open_database, sqlite_url
@@ -128,3 +132,36 @@ def test_daily_backups_are_made_once_a_day_and_kept_for_the_given_days(tmp_path:
     names = sorted(p.name for p in folder.iterdir())
     days = [(MONDAY + dt.timedelta(days=d)).isoformat() for d in range(3, 10)]
     assert names == [f"motcua-{day}.db" for day in days]
+
+
+def test_a_restore_tells_the_running_apps_and_no_old_ticket_is_printed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MOTCUA_DB", raising=False)
+    monkeypatch.setattr(shared.office.config, "default_config_path", lambda: tmp_path / "no.toml")
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    path = tmp_path / "office.db"
+    db = _office(path)
+    engine = QueueEngine(db, SystemClock())  # the command below runs on this PC's clock too
+    engine.issue_ticket("CT")
+    backup(path, tmp_path / "morning.db")
+    printed = engine.issue_ticket("CT").ticket  # on the kiosk's confirmation screen
+    feed = ChangeFeed(db)  # a running display, at the end of the log
+    try:
+        assert main(["--db", str(path), "restore", str(tmp_path / "morning.db")]) == 0
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    events = feed.poll()
+    assert [e.kind for e in events] == [EventKind.DATABASE_RESTORED]
+    assert events[0].details["tickets"] == 1
+    # Another citizen's ticket now has the id the kiosk still shows.
+    other = engine.issue_ticket("CT").ticket
+    assert other.id == printed.id and other.token != printed.token
+    with pytest.raises(ConflictError, match="restored"):
+        engine.reprint(printed.id, "kiosk-sanh", printed.token)
+    assert [e.kind for e in feed.poll()] == [EventKind.TICKET_ISSUED]  # no reprint recorded
+    again = engine.reprint(other.id, "kiosk-sanh", other.token)
+    assert again.display_number == other.display_number
+    db.dispose()
