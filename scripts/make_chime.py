@@ -1,4 +1,5 @@
-"""Write shared/assets/sounds/chime.wav: the three-tone chime played before each call (deterministic).
+"""Write shared/assets/sounds/chime.wav: the three-tone chime played before each call (always
+the same file).
 
 Three bell-like notes of a C major chord going down (G5, E5, C5), each with a soft attack, a
 quick decay and a faint octave overtone; 16-bit mono at 22050 Hz, 0.7 s, peak at -3 dBFS. Short on

@@ -35,7 +35,9 @@ def register(commands: Commands) -> None:
 
 def app_command(args: argparse.Namespace) -> list[str]:
     """The command line the autostart runs: this Python, `-m motcua`, absolute paths."""
-    command = [sys.executable, "-m", "motcua"]
+    # In the PyInstaller bundle the executable is motcua itself.
+    frozen = getattr(sys, "frozen", False)
+    command = [sys.executable] if frozen else [sys.executable, "-m", "motcua"]
     if args.db is not None or args.config is None:
         # Without --db the config file names the database (or the default place does).
         url = resolve_url(args.db, None)
