@@ -108,29 +108,10 @@ def test_the_installed_wheel_runs_outside_the_clone(installed: Path, tmp_path: P
         assert image.width == 576 and image.height > 400
         dark = image.convert("L").histogram()[0]  # black pixels
         assert dark > 5000  # text and the QR code were drawn (a missing font is an error)
-    # The same ticket drawn by the clone's code: the wheel's fonts give the same pixels.
-    clone = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "shared.cli",
-            "--db",
-            db,
-            "ticket-preview",
-            "CT",
-            "--out",
-            str(tmp_path / "clone.png"),
-            "--width",
-            "576",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert clone.returncode == 0, clone.stderr
-    with Image.open(tmp_path / "t.png") as ours, Image.open(tmp_path / "clone.png") as theirs:
-        assert ours.tobytes() == theirs.tobytes()
+    # The fonts it drew with are the wheel's own copy of the clone's (the pixels cannot be
+    # compared: the ticket shows the minute it was drawn).
+    clone_font = ROOT / "shared" / "assets" / "fonts" / "DejaVuSans.ttf"
+    assert Path(where[1]).read_bytes() == clone_font.read_bytes()
 
     announce = _run(installed, "--db", db, "announce", "1001", "2", "--out", "a.wav", cwd=tmp_path)
     assert announce.returncode == 0, announce.stderr

@@ -7,6 +7,7 @@ default time zone, so local midnight is 17:00 UTC.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from unit_support import (
     create_database_at,
 )
 
+import shared.office.config
 from shared.clock import FakeClock
 from shared.office.admin import OfficeAdmin
 from shared.queue.engine import QueueEngine
@@ -119,3 +121,17 @@ def ticket(queries: QueueQueries) -> Callable[..., TicketView]:
         return matches[0]
 
     return find
+
+
+@pytest.fixture
+def isolated_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The command line run in-process as on a fresh PC: no $MOTCUA_DB or PINs in the
+    environment, no personal config file; its logging set-up is undone afterwards."""
+    for name in ("MOTCUA_DB", "MOTCUA_PIN", "MOTCUA_NEW_PIN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(shared.office.config, "default_config_path", lambda: tmp_path / "none.toml")
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)

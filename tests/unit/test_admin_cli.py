@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,16 +24,8 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv("MOTCUA_DB", raising=False)
-    monkeypatch.delenv("MOTCUA_PIN", raising=False)
-    monkeypatch.delenv("MOTCUA_NEW_PIN", raising=False)
-    monkeypatch.setattr(shared.office.config, "default_config_path", lambda: tmp_path / "none.toml")
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+def isolated(isolated_cli: None) -> None:
+    """A fresh PC's environment (conftest's isolated_cli), before every other fixture."""
 
 
 @pytest.fixture

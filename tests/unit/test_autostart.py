@@ -4,31 +4,26 @@ from __future__ import annotations
 
 import configparser
 import json
-import logging
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-import shared.office.config
 from shared.cli import main
 from shared.clock import SystemClock
 from shared.office.demo import open_demo_office
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv("MOTCUA_DB", raising=False)
+def isolated(isolated_cli: None) -> None:
+    """A fresh PC's environment (conftest's isolated_cli), before every other fixture."""
+
+
+@pytest.fixture(autouse=True)
+def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home-config"))
-    monkeypatch.setattr(shared.office.config, "default_config_path", lambda: tmp_path / "none.toml")
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="systemd is Linux's")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import multiprocessing as mp
 import os
 import sqlite3
@@ -12,7 +11,6 @@ from pathlib import Path
 import pytest
 from unit_support import MONDAY, create_database
 
-import shared.office.config
 from shared.cli import main
 from shared.clock import FakeClock, SystemClock
 from shared.errors import ConflictError, InvalidInputError
@@ -134,13 +132,10 @@ def test_daily_backups_are_made_once_a_day_and_kept_for_the_given_days(tmp_path:
     assert names == [f"motcua-{day}.db" for day in days]
 
 
+@pytest.mark.usefixtures("isolated_cli")
 def test_a_restore_tells_the_running_apps_and_no_old_ticket_is_printed_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.delenv("MOTCUA_DB", raising=False)
-    monkeypatch.setattr(shared.office.config, "default_config_path", lambda: tmp_path / "no.toml")
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
     path = tmp_path / "office.db"
     db = _office(path)
     engine = QueueEngine(db, SystemClock())  # the command below runs on this PC's clock too
@@ -148,11 +143,7 @@ def test_a_restore_tells_the_running_apps_and_no_old_ticket_is_printed_again(
     backup(path, tmp_path / "morning.db")
     printed = engine.issue_ticket("CT").ticket  # on the kiosk's confirmation screen
     feed = ChangeFeed(db)  # a running display, at the end of the log
-    try:
-        assert main(["--db", str(path), "restore", str(tmp_path / "morning.db")]) == 0
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
+    assert main(["--db", str(path), "restore", str(tmp_path / "morning.db")]) == 0
     events = feed.poll()
     assert [e.kind for e in events] == [EventKind.DATABASE_RESTORED]
     assert events[0].details["tickets"] == 1

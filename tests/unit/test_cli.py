@@ -8,7 +8,7 @@ import logging
 import random
 import shutil
 import wave
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,15 +28,8 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No $MOTCUA_DB, no personal config file; the CLI's logging setup is undone afterwards."""
-    monkeypatch.delenv("MOTCUA_DB", raising=False)
-    monkeypatch.setattr(shared.office.config, "default_config_path", lambda: tmp_path / "none.toml")
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+def isolated(isolated_cli: None) -> None:
+    """A fresh PC's environment (conftest's isolated_cli), before every other fixture."""
 
 
 @pytest.fixture

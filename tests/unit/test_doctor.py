@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import os
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import shared.office.config
 from shared.cli import main
 from shared.clock import FakeClock, SystemClock
 from shared.office.demo import open_demo_office
@@ -25,14 +22,8 @@ from shared.storage.database import open_database, sqlite_url
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv("MOTCUA_DB", raising=False)
-    monkeypatch.setattr(shared.office.config, "default_config_path", lambda: tmp_path / "none.toml")
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+def isolated(isolated_cli: None) -> None:
+    """A fresh PC's environment (conftest's isolated_cli), before every other fixture."""
 
 
 @pytest.fixture
