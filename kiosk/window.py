@@ -33,7 +33,7 @@ from kiosk.exit_dialog import ExitDialog, PinChecker
 from kiosk.printing import TicketOutput
 from shared.bilingual import Text
 from shared.clock import Clock
-from shared.errors import ConflictError, MotcuaError
+from shared.errors import ConflictError, MotcuaError, NotFoundError
 from shared.printing.ticket import render_qr, ticket_url
 from shared.qt.feed_watcher import FeedWatcher
 from shared.qt.logo import logo_pixmap
@@ -680,7 +680,7 @@ class KioskWindow(QWidget):
         )
 
     def _reprint_failed(self, issued: IssueResult, error: MotcuaError) -> None:
-        if isinstance(error, ConflictError):  # the ticket is gone (a backup was restored)
+        if isinstance(error, ConflictError | NotFoundError):  # gone: a backup was restored
             log.warning("reprint refused: %s", error)
             self.go_home()
             return
