@@ -136,3 +136,7 @@ SCREEN_LOCKED = Text(
     "Screen locked after a while without use: your PIN to go on",
 )
 SCREEN_UNLOCKED = Text("Đã mở khóa màn hình", "Screen unlocked")
+CONFIRM_CALL = Text(
+    "Số {number} đang được phục vụ: nhấn Gọi số tiếp lần nữa để kết thúc và gọi người tiếp theo",
+    "Ticket {number} is being served: press Call next again to finish it and call the next one",
+)

@@ -7,6 +7,7 @@ the panel follows the change feed even while an action waits for the write lock.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ from shared.rules.domain import (
     PriorityPolicy,
     Role,
     ServiceView,
+    TicketStatus,
     TicketView,
 )
 from shared.rules.settings import OfficeSettings
@@ -56,6 +58,8 @@ from shared.rules.settings import OfficeSettings
 log = logging.getLogger(__name__)
 
 TICK_MS = 1000
+# Call next while serving asks first; a second press within this time confirms.
+CONFIRM_CALL = dt.timedelta(seconds=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +117,7 @@ class CounterWindow(QMainWindow):
         self._reading = False
         self._read_again = False
         self._released_seen = False
+        self._confirm_call_at: dt.datetime | None = None
         self.dialog: FormDialog | None = None
 
         self.setWindowTitle(texts.WINDOW_TITLE.format(number=counter_number or "").line())
@@ -425,7 +430,19 @@ class CounterWindow(QMainWindow):
         number = session.counter.number
         code = session.officer.code
         engine = self._engine
+        confirmed = self._confirm_call_at is not None and (
+            self._clock.now() - self._confirm_call_at <= CONFIRM_CALL
+        )
+        self._confirm_call_at = None
         if action is CounterAction.CALL_NEXT:
+            ticket = self.ticket
+            if ticket is not None and ticket.status is TicketStatus.SERVING and not confirmed:
+                # A citizen is at the desk: Space or F1 by mistake would close their ticket.
+                self._confirm_call_at = self._clock.now()
+                self.message_bar.show_text(
+                    MessageKind.INFO, texts.CONFIRM_CALL.format(number=ticket.display_number)
+                )
+                return
             self._run(action, lambda: engine.call_next(number, officer_code=code), self._on_called)
         elif action is CounterAction.RECALL:
             self._run(action, lambda: engine.recall(number), self._ticket_done(texts.RECALLED))

@@ -582,13 +582,17 @@ class KioskWindow(QWidget):
             )
         self.service_label.setText(service)
         ahead = texts.AHEAD.pick(lang)
+        minutes = issued.predicted_wait_minutes
+        if issued.people_ahead is None or minutes is None:  # the estimate could not be read
+            self.ahead_label.setText("")
+            self.wait_label.setText("")
+            return
         self.ahead_label.setText(
             f"{ahead[0].format(ahead=issued.people_ahead)}\n"
             f"{ahead[1].format(ahead=issued.people_ahead)}"
         )
         wait = texts.PREDICTED.pick(lang)
         other = "vi" if lang == "en" else "en"
-        minutes = issued.predicted_wait_minutes
         self.wait_label.setText(
             f"{wait[0].format(wait=texts.wait_text(minutes, lang))}\n"
             f"{wait[1].format(wait=texts.wait_text(minutes, other))}"

@@ -99,9 +99,13 @@ def cmd_issue(ctx: AppContext) -> int:
     log.info("ticket_issued", extra={"event": "ticket_issued", "ticket": t.display_number})
     emit(
         ctx.args,
-        f"{t.display_number}  {t.service_name_vi} / {t.service_name_en}  "
-        f"(trước bạn / ahead: {result.people_ahead}, chờ khoảng / about "
-        f"{result.predicted_wait_minutes} phút / min)",
+        f"{t.display_number}  {t.service_name_vi} / {t.service_name_en}"
+        + (
+            f"  (trước bạn / ahead: {result.people_ahead}, chờ khoảng / about "
+            f"{result.predicted_wait_minutes} phút / min)"
+            if result.people_ahead is not None
+            else ""
+        ),
         result,
     )
     return 0

@@ -281,7 +281,7 @@ class _Day:
             service_seconds,
             walk_seconds,
             no_show,
-            self._predictions(issued.predicted_wait_minutes, issued.people_ahead, busy),
+            self._predictions(issued.predicted_wait_minutes or 0, issued.people_ahead or 0, busy),
         )
         self.citizens[citizen.ticket_id] = citizen
         for counter in sorted(self.idle):

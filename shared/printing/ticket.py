@@ -72,8 +72,8 @@ def check_width(width: int) -> None:
 def render_ticket(
     ticket: TicketView,
     office: OfficeSettings,
-    people_ahead: int,
-    predicted_wait_minutes: int,
+    people_ahead: int | None,
+    predicted_wait_minutes: int | None,
     width: int,
 ) -> Image.Image:
     """The whole ticket, QR code included, as a 1-bit image exactly `width` dots wide.
@@ -95,8 +95,8 @@ def render_ticket(
 def render_ticket_parts(
     ticket: TicketView,
     office: OfficeSettings,
-    people_ahead: int,
-    predicted_wait_minutes: int,
+    people_ahead: int | None,
+    predicted_wait_minutes: int | None,
     width: int,
 ) -> TicketParts:
     """The ticket without its QR code: the part above it and the part below it.
@@ -127,10 +127,14 @@ def render_ticket_parts(
     body.gap(4)
     issued = ticket.issued_at.astimezone(ZoneInfo(office.time_zone))
     body.text(f"{_ISSUED_LABEL[0]} / {_ISSUED_LABEL[1]}: {issued:%H:%M  %d/%m/%Y}", 17)
-    body.text(f"{_AHEAD_LABEL[0]} / {_AHEAD_LABEL[1]}: {people_ahead}", 17)
-    body.text(
-        f"{_WAIT_LABEL[0]} / {_WAIT_LABEL[1]}: ~{predicted_wait_minutes} phút/min", 17, bold=True
-    )
+    if people_ahead is not None:  # None: the estimate could not be read, the ticket is valid
+        body.text(f"{_AHEAD_LABEL[0]} / {_AHEAD_LABEL[1]}: {people_ahead}", 17)
+    if predicted_wait_minutes is not None:
+        body.text(
+            f"{_WAIT_LABEL[0]} / {_WAIT_LABEL[1]}: ~{predicted_wait_minutes} phút/min",
+            17,
+            bold=True,
+        )
     body.gap(4)
     footer = _Canvas(width, scale)
     footer.text(f"{_SCAN_LABEL[0]} / {_SCAN_LABEL[1]}", 15)

@@ -3,18 +3,21 @@ printer's faults. Each write is one transaction with its event row (shared.queue
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from shared.errors import ConflictError, InvalidInputError, NotFoundError
+from shared.errors import ConflictError, DatabaseError, InvalidInputError, NotFoundError
 from shared.queue.transactions import WriteSide
 from shared.queue.waiting import estimate_in_tx
 from shared.rules.domain import EventKind, IssueResult, TicketStatus, TicketView
 from shared.rules.numbering import NumberingFormat, business_day
 from shared.storage.prepared import Prepared
 from shared.storage.tables import Q_LAST_SEQUENCE, AnyRow, T, office_zone
+
+log = logging.getLogger(__name__)
 
 _ISSUE_FIELDS = (
     "business_day",
@@ -86,13 +89,21 @@ class IssuingActions(WriteSide):
                 service_id=service.id,
                 details={"priority_category": priority} if priority else None,
             )
-        # The estimate is read after the commit: no need to hold the write lock for it.
-        with self._db.read_tx() as conn:
-            is_priority = priority is not None
-            ahead, wait = estimate_in_tx(
-                conn, tx.today, self._clock.now(), service.id, is_priority, before_id=ticket_id
+        ticket = self._row_view(tx, row)
+        # The estimate is read after the commit: no need to hold the write lock for it. The
+        # ticket is committed: a failed read must not make it look refused (a ghost ticket).
+        try:
+            with self._db.read_tx() as conn:
+                is_priority = priority is not None
+                ahead, wait = estimate_in_tx(
+                    conn, tx.today, self._clock.now(), service.id, is_priority, before_id=ticket_id
+                )
+        except DatabaseError as exc:
+            log.warning(
+                "ticket %s issued; its estimate could not be read: %s", ticket.display_number, exc
             )
-        return IssueResult(self._row_view(tx, row), ahead, wait)
+            return IssueResult(ticket, None, None)
+        return IssueResult(ticket, ahead, wait)
 
     def estimate(self, service_ref: str, priority: bool = False) -> tuple[int, int]:
         """People waiting ahead of a ticket issued now, and its predicted wait (kiosk tiles)."""

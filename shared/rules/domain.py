@@ -186,9 +186,12 @@ class TicketView:
 
 @dataclass(frozen=True, slots=True)
 class IssueResult:
+    """A ticket just issued, with the people ahead of it and its predicted wait: both None when
+    they could not be read after the ticket was committed (the ticket is issued all the same)."""
+
     ticket: TicketView
-    people_ahead: int
-    predicted_wait_minutes: int
+    people_ahead: int | None
+    predicted_wait_minutes: int | None
 
 
 @dataclass(frozen=True, slots=True)

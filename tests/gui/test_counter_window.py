@@ -600,3 +600,25 @@ def test_the_idle_lock_follows_the_office_setting(
     clock.advance(hours=3)
     counter.window.tick()
     assert not counter.window.locked  # 0: never locks
+
+
+def test_call_next_while_serving_asks_once_before_closing_the_citizen_at_the_desk(
+    qtbot: QtBot, opener: Opener, kiosk: QueueEngine, log: Callable[[], list[EventView]]
+) -> None:
+    kiosk.issue_ticket("CT")
+    kiosk.issue_ticket("CC")
+    counter = opener()
+    window = counter.window
+    login(qtbot, counter, "cb01", "1111", 1)
+    key(qtbot, counter, Qt.Key.Key_F1)
+    key(qtbot, counter, Qt.Key.Key_F4)  # the citizen of 1001 sits at the desk
+    assert window.ticket is not None and window.ticket.status is TicketStatus.SERVING
+    before = last_id(log)
+    press(window, Qt.Key.Key_Space)  # by mistake
+    qtbot.wait(300)
+    assert kinds_since(log, before) == []  # nothing closed, nobody called
+    assert shown(counter) == "1001"
+    assert "lần nữa" in window.message_bar.vi and "again" in window.message_bar.en
+    key(qtbot, counter, Qt.Key.Key_F1)  # the second press means it
+    assert shown(counter) == "2001"
+    assert kinds_since(log, before) == ["ticket_finished", "ticket_called"]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from unit_support import MONDAY, active_per_counter
 
 from shared.clock import FakeClock
-from shared.errors import ConflictError, InvalidInputError, NotFoundError
+from shared.errors import ConflictError, DatabaseError, InvalidInputError, NotFoundError
 from shared.office.admin import OfficeAdmin
 from shared.queue.engine import QueueEngine
 from shared.queue.queries import QueueQueries
@@ -23,7 +24,7 @@ from shared.rules.domain import (
     TicketView,
 )
 from shared.rules.numbering import NumberingFormat
-from shared.storage.database import open_database
+from shared.storage.database import Database, open_database
 
 BACKENDS_TOO = True  # also on PostgreSQL (see conftest)
 
@@ -745,3 +746,21 @@ def test_call_next_with_nobody_waiting_changes_nothing(
     result = engine.call_next(1)
     assert (result.counter_number, result.ticket, result.closed_previous) == (1, None, None)
     assert snapshot(queries) == before
+
+
+@pytest.mark.usefixtures("office")
+def test_a_committed_ticket_is_issued_even_when_its_estimate_cannot_be_read(
+    db: Database, engine: QueueEngine, queries: QueueQueries, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    @contextmanager
+    def read_fails() -> Iterator[Any]:
+        raise DatabaseError("Mất kết nối cơ sở dữ liệu", "the database connection was lost")
+        yield  # pragma: no cover - a generator that fails at once
+
+    monkeypatch.setattr(db, "read_tx", read_fails)  # the read after the commit fails
+    result = engine.issue_ticket("CT")
+    monkeypatch.undo()
+    assert result.ticket.display_number == "1001"  # no ghost ticket: it is reported issued
+    assert result.people_ahead is None and result.predicted_wait_minutes is None
+    assert [t.display_number for t in queries.tickets_of_day(MONDAY)] == ["1001"]
+    assert engine.issue_ticket("CT").people_ahead == 1  # the next one has its estimate

@@ -376,3 +376,10 @@ def test_print_test_refuses_a_malformed_printer_address(
     assert cli_main(["--db", demo_db, "print-test", "--printer", url]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and url in err
+
+
+def test_a_ticket_whose_estimate_could_not_be_read_is_printed_without_it() -> None:
+    full = render_ticket(TICKET, OFFICE, 3, 12, 576)
+    without = render_ticket(TICKET, OFFICE, None, None, 576)
+    assert without.width == 576
+    assert without.height < full.height  # the two estimate lines are left out, not "None"
