@@ -131,11 +131,6 @@ def priority_text(code: str | None, policy: PriorityPolicy) -> Text | None:
     return Text(category.name_vi, category.name_en)
 
 
-SCREEN_LOCKED = Text(
-    "Màn hình đã khóa vì lâu không dùng: nhập mã PIN để tiếp tục",
-    "Screen locked after a while without use: your PIN to go on",
-)
-SCREEN_UNLOCKED = Text("Đã mở khóa màn hình", "Screen unlocked")
 CONFIRM_CALL = Text(
     "Số {number} đang được phục vụ: nhấn Gọi số tiếp lần nữa để kết thúc và gọi người tiếp theo",
     "Ticket {number} is being served: press Call next again to finish it and call the next one",

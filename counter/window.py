@@ -32,7 +32,7 @@ from shared.clock import Clock
 from shared.errors import MotcuaError
 from shared.office.sessions import CounterSession, CounterSessions
 from shared.qt.feed_watcher import FeedWatcher
-from shared.qt.idle_lock import IdleWatch, UnlockView
+from shared.qt.idle_lock import IdleLock, UnlockView
 from shared.qt.login_form import BusyNotice
 from shared.qt.message_bar import MessageBar, MessageKind
 from shared.qt.tasks import TaskRunner
@@ -53,7 +53,6 @@ from shared.rules.domain import (
     TicketStatus,
     TicketView,
 )
-from shared.rules.settings import OfficeSettings
 
 log = logging.getLogger(__name__)
 
@@ -127,13 +126,11 @@ class CounterWindow(QMainWindow):
         self._actions.busy_changed.connect(self._on_actions_busy_changed)
 
         self.login_view = LoginView(counter_number)
-        self.unlock_view = UnlockView()
         self.serve_view = ServeView()
         self.message_bar = MessageBar()
         self._stack = QStackedWidget()
         self._stack.addWidget(self.login_view)
         self._stack.addWidget(self.serve_view)
-        self._stack.addWidget(self.unlock_view)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 8)
@@ -152,7 +149,17 @@ class CounterWindow(QMainWindow):
         self._tick_timer.setInterval(TICK_MS)
         self._tick_timer.timeout.connect(self.tick)
         self._busy_notice = BusyNotice(self._actions, self.message_bar, texts.BUSY, self)
-        self._idle = self._idle_watch(clock)
+        self.idle_lock = IdleLock(
+            self,
+            clock,
+            self._stack,
+            runner=self._actions,
+            bar=self.message_bar,
+            officer=lambda: self._session.officer.code if self._session else None,
+            authenticate=lambda code, pin: sessions.authenticate(code, pin, tuple(Role)),
+        )
+        self.idle_lock.locking.connect(self._close_dialog)
+        self.idle_lock.unlocked.connect(self.serve_view.setFocus)
 
         if watcher is not None:
             watcher.batch_received.connect(self._on_feed_batch)
@@ -160,6 +167,15 @@ class CounterWindow(QMainWindow):
         self.refresh()
 
     # ------------------------------------------------------------------ state for tests and apps
+
+    @property
+    def locked(self) -> bool:
+        """Hidden behind the officer's PIN after a while without input (shared.qt.idle_lock)."""
+        return self.idle_lock.locked
+
+    @property
+    def unlock_view(self) -> UnlockView:
+        return self.idle_lock.view
 
     @property
     def session(self) -> CounterSession | None:
@@ -195,7 +211,7 @@ class CounterWindow(QMainWindow):
         # officer gets it back with its ticket at the next login.
         self._tick_timer.stop()
         self._busy_notice.stop()
-        self._idle.stop()
+        self.idle_lock.stop()
         if self.dialog is not None:
             self.dialog.reject()
         self._actions.shutdown()
@@ -205,7 +221,6 @@ class CounterWindow(QMainWindow):
     # ------------------------------------------------------------------ timers and reading
 
     def tick(self) -> None:
-        self._idle.check()
         now = self._clock.now()
         self.serve_view.ticket_panel.tick(now)
         self.serve_view.queue_panel.tick(now)
@@ -307,9 +322,7 @@ class CounterWindow(QMainWindow):
         self._counters = result.counters
         self.serve_view.ticket_panel.set_policy(result.policy)
         self.login_view.reset()
-        self._idle.minutes = result.idle_lock_minutes
-        self._idle.poke()
-        self.locked = False
+        self.idle_lock.start(result.idle_lock_minutes)
         self._stack.setCurrentWidget(self.serve_view)
         self.setWindowTitle(texts.WINDOW_TITLE.format(number=session.counter.number).line())
         self._show_counter(session.counter)
@@ -366,7 +379,7 @@ class CounterWindow(QMainWindow):
         self.refresh()
 
     def _end_session(self) -> None:
-        self.locked = False
+        self.idle_lock.end()
         self._session = None
         self._counter = None
         self._generation += 1
@@ -378,48 +391,9 @@ class CounterWindow(QMainWindow):
         self.session_ended.emit()
         self.refresh()
 
-    # ------------------------------------------------------------------ the idle lock
-
-    def _idle_watch(self, clock: Clock) -> IdleWatch:
-        self.locked = False
-        watch = IdleWatch(self, clock, OfficeSettings().idle_lock_minutes)
-        watch.idle.connect(self._on_idle)
-        self.unlock_view.unlock_requested.connect(self._on_unlock_requested)
-        return watch
-
-    def _on_idle(self) -> None:
-        """No input for the office's idle_lock_minutes: hide behind the officer's PIN. The
-        counter keeps its ticket and state; only this window is locked."""
-        session = self._session
-        if session is None or self.locked:
-            return
+    def _close_dialog(self) -> None:
         if self.dialog is not None:
             self.dialog.reject()
-        self.locked = True
-        self.unlock_view.lock(session.officer.code, self._idle.minutes)
-        self._stack.setCurrentWidget(self.unlock_view)
-        self.message_bar.show_text(MessageKind.INFO, texts.SCREEN_LOCKED)
-        self.unlock_view.focus_first()
-
-    def _on_unlock_requested(self, code: str, pin: str) -> None:
-        sessions = self._sessions
-        self._actions.submit(
-            lambda: sessions.authenticate(code, pin, tuple(Role)),
-            lambda _identity: self._unlocked(),
-            self._on_unlock_failed,
-        )
-
-    def _unlocked(self) -> None:
-        self.locked = False
-        self._idle.poke()
-        self.unlock_view.reset()
-        self._stack.setCurrentWidget(self.serve_view)
-        self.message_bar.show_text(MessageKind.INFO, texts.SCREEN_UNLOCKED)
-        self.serve_view.setFocus()
-
-    def _on_unlock_failed(self, error: MotcuaError) -> None:
-        self.unlock_view.reset()
-        self._show_error(error)
 
     # ------------------------------------------------------------------ actions
 

@@ -138,8 +138,3 @@ def duration(seconds: float | None) -> str:
 LOGO = Text("Logo", "Logo")
 LOGO_CHOOSE = Text("Chọn ảnh logo…", "Choose a logo image…")
 LOGO_CLEAR = Text("Bỏ logo", "Remove the logo")
-SCREEN_LOCKED = Text(
-    "Màn hình đã khóa vì lâu không dùng: nhập mã PIN để tiếp tục",
-    "Screen locked after a while without use: your PIN to go on",
-)
-SCREEN_UNLOCKED = Text("Đã mở khóa màn hình", "Screen unlocked")

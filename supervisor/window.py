@@ -38,7 +38,7 @@ from shared.insight.reports import Report, report
 from shared.office.admin import OfficeAdmin
 from shared.office.sessions import CounterSessions
 from shared.qt.feed_watcher import FeedWatcher
-from shared.qt.idle_lock import IdleWatch, UnlockView
+from shared.qt.idle_lock import IdleLock, UnlockView
 from shared.qt.login_form import BusyNotice
 from shared.qt.message_bar import MessageBar, MessageKind
 from shared.qt.tasks import TaskRunner
@@ -58,7 +58,6 @@ from supervisor.theme import STYLESHEET
 
 log = logging.getLogger(__name__)
 
-IDLE_CHECK_MS = 1000
 COALESCE_MS = 250  # events of one burst are read once
 REFRESH_MS = 15_000  # waits grow without any event: read again now and then
 
@@ -136,14 +135,15 @@ class SupervisorWindow(QMainWindow):
         self._refresh_timer.setInterval(REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
         self._busy_notice = BusyNotice(self._actions, self.message_bar, texts.BUSY, self)
-        self.locked = False
-        self._idle = IdleWatch(self, clock, self._settings.idle_lock_minutes)
-        self._idle.idle.connect(self._on_idle)
-        self.unlock_view.unlock_requested.connect(self._on_unlock_requested)
-        self._idle_timer = QTimer(self)
-        self._idle_timer.setInterval(IDLE_CHECK_MS)
-        self._idle_timer.timeout.connect(self._idle.check)
-        self._idle_timer.start()
+        self.idle_lock = IdleLock(
+            self,
+            clock,
+            self._stack,
+            runner=self._actions,
+            bar=self.message_bar,
+            officer=lambda: self._actor.code if self._actor else None,
+            authenticate=sessions.authenticate,
+        )
         self._has_feed = watcher is not None
         if watcher is not None:
             watcher.batch_received.connect(self._on_feed_batch)
@@ -176,8 +176,6 @@ class SupervisorWindow(QMainWindow):
         self._stack = QStackedWidget()
         self._stack.addWidget(self.login_view)
         self._stack.addWidget(main)
-        self.unlock_view = UnlockView()
-        self._stack.addWidget(self.unlock_view)
         self._main = main
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -197,6 +195,15 @@ class SupervisorWindow(QMainWindow):
         self.admin_view.change_requested.connect(self.apply_change)
 
     # ------------------------------------------------------------------ state
+
+    @property
+    def locked(self) -> bool:
+        """Hidden behind the officer's PIN after a while without input (shared.qt.idle_lock)."""
+        return self.idle_lock.locked
+
+    @property
+    def unlock_view(self) -> UnlockView:
+        return self.idle_lock.view
 
     @property
     def actor(self) -> OfficerIdentity | None:
@@ -224,8 +231,7 @@ class SupervisorWindow(QMainWindow):
         self._coalesce_timer.stop()
         self._refresh_timer.stop()
         self._busy_notice.stop()
-        self._idle_timer.stop()
-        self._idle.stop()
+        self.idle_lock.stop()
         self._actions.shutdown()
         self._reads.shutdown()
         super().closeEvent(event)
@@ -246,8 +252,7 @@ class SupervisorWindow(QMainWindow):
         self.tabs.setTabVisible(self.tabs.indexOf(self.admin_view), is_admin)
         self.tabs.setCurrentWidget(self.live_view)
         self._stack.setCurrentWidget(self._main)
-        self.locked = False
-        self._idle.poke()
+        self.idle_lock.start(self._settings.idle_lock_minutes)
         role = texts.ROLES[str(actor.role)]
         self.message_bar.show_text(
             MessageKind.INFO,
@@ -268,42 +273,13 @@ class SupervisorWindow(QMainWindow):
 
     def logout(self) -> None:
         self._actor = None
-        self.locked = False
+        self.idle_lock.end()
         self._refresh_timer.stop()
         self._coalesce_timer.stop()
         self._stack.setCurrentWidget(self.login_view)
         self.login_view.reset()
         self.message_bar.show_text(MessageKind.INFO, texts.LOGGED_OUT)
         self.logged_out.emit()
-
-    # ------------------------------------------------------------------ the idle lock
-
-    def _on_idle(self) -> None:
-        """No input for the office's idle_lock_minutes: hide behind the officer's PIN."""
-        if self._actor is None or self.locked:
-            return
-        self.locked = True
-        self.unlock_view.lock(self._actor.code, self._idle.minutes)
-        self._stack.setCurrentWidget(self.unlock_view)
-        self.message_bar.show_text(MessageKind.INFO, texts.SCREEN_LOCKED)
-        self.unlock_view.focus_first()
-
-    def _on_unlock_requested(self, code: str, pin: str) -> None:
-        sessions = self._sessions
-        self._actions.submit(
-            lambda: sessions.authenticate(code, pin), self._unlocked, self._on_unlock_failed
-        )
-
-    def _unlocked(self, _actor: OfficerIdentity) -> None:
-        self.locked = False
-        self._idle.poke()
-        self.unlock_view.reset()
-        self._stack.setCurrentWidget(self._main)
-        self.message_bar.show_text(MessageKind.INFO, texts.SCREEN_UNLOCKED)
-
-    def _on_unlock_failed(self, error: MotcuaError) -> None:
-        self.unlock_view.reset()
-        self._show_error(error)
 
     # ------------------------------------------------------------------ reading
 
@@ -334,7 +310,7 @@ class SupervisorWindow(QMainWindow):
         if self._actor is None:
             return
         self._settings = reading.settings
-        self._idle.minutes = reading.settings.idle_lock_minutes
+        self.idle_lock.minutes = reading.settings.idle_lock_minutes
         self.metrics = reading.metrics
         if not self._day_checked:
             self._day_checked = True

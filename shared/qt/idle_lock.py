@@ -5,13 +5,18 @@ that officer's name. Nothing is logged out: the counter keeps its ticket and its
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget, QWidget
 
 from shared.bilingual import Text
 from shared.clock import Clock
+from shared.errors import MotcuaError
 from shared.qt.login_form import LoginForm
+from shared.qt.message_bar import MessageBar, MessageKind
+from shared.qt.tasks import TaskRunner
+from shared.rules.settings import OfficeSettings
 
 LOCKED_TITLE = Text("Màn hình đã khóa", "Screen locked")
 LOCKED_HINT = Text(
@@ -19,6 +24,12 @@ LOCKED_HINT = Text(
     "idle for {minutes} min: {code}'s PIN to go on",
 )
 UNLOCK = Text("Mở khóa", "Unlock")
+SCREEN_LOCKED = Text(
+    "Màn hình đã khóa vì lâu không dùng: nhập mã PIN để tiếp tục",
+    "Screen locked after a while without use: your PIN to go on",
+)
+SCREEN_UNLOCKED = Text("Đã mở khóa màn hình", "Screen unlocked")
+CHECK_MS = 1000  # how often the time since the last input is looked at
 
 _INPUT = frozenset(
     {
@@ -30,25 +41,48 @@ _INPUT = frozenset(
 )
 
 
-class IdleWatch(QObject):
-    """Notes the user's input in WINDOW and says (idle, once) when there was none for MINUTES.
+class IdleLock(QObject):
+    """Locks WINDOW behind its officer's PIN after MINUTES without input (0: never).
 
-    check() is called by the window's own tick timer; the time comes from CLOCK, so a test moves
-    it forward instead of waiting. MINUTES 0 turns the lock off.
+    The window gives its page stack, where the lock adds its UnlockView, the task runner the PIN
+    check runs on (scrypt, off the GUI thread), its message bar, the officer now logged in
+    (officer(), None when nobody is) and authenticate(code, pin), which raises on a wrong PIN.
+    The time comes from CLOCK, so a test moves it forward instead of waiting.
 
     Signals:
-        idle(): the window has had no input for MINUTES.
+        locking(): about to lock (the window closes its dialogs).
+        unlocked(): the officer's PIN was right; the page shown before is back.
     """
 
-    idle = Signal()
+    locking = Signal()
+    unlocked = Signal()
 
-    def __init__(self, window: QWidget, clock: Clock, minutes: int) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        clock: Clock,
+        stack: QStackedWidget,
+        *,
+        runner: TaskRunner,
+        bar: MessageBar,
+        officer: Callable[[], str | None],
+        authenticate: Callable[[str, str], object],
+    ) -> None:
         super().__init__(window)
-        self._window = window
-        self._clock = clock
-        self.minutes = minutes
+        self._window, self._clock, self._stack = window, clock, stack
+        self._runner, self._bar = runner, bar
+        self._officer, self._authenticate = officer, authenticate
+        self.minutes = OfficeSettings().idle_lock_minutes
+        self.locked = False
         self._last = clock.now()
-        self._fired = False
+        self._back_to: QWidget | None = None
+        self.view = UnlockView()
+        stack.addWidget(self.view)
+        self.view.unlock_requested.connect(self._on_unlock_requested)
+        self._timer = QTimer(self)
+        self._timer.setInterval(CHECK_MS)
+        self._timer.timeout.connect(self.check)
+        self._timer.start()
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -59,28 +93,60 @@ class IdleWatch(QObject):
             and isinstance(watched, QWidget)
             and (watched is self._window or self._window.isAncestorOf(watched))
         ):
-            self.poke()
+            self._last = self._clock.now()
         return False
 
-    def poke(self) -> None:
-        """Count now as input (after a login or an unlock)."""
+    def start(self, minutes: int) -> None:
+        """An officer logged in: count from now, for the office's MINUTES."""
+        self.minutes = minutes
         self._last = self._clock.now()
-        self._fired = False
+        self.locked = False
 
-    def idle_for(self) -> dt.timedelta:
-        return self._clock.now() - self._last
+    def end(self) -> None:
+        """The officer's session ended (logout, release): nothing stays locked."""
+        self.locked = False
 
     def check(self) -> None:
-        if self.minutes <= 0 or self._fired:
+        if self.locked or self.minutes <= 0 or self._officer() is None:
             return
-        if self.idle_for() >= dt.timedelta(minutes=self.minutes):
-            self._fired = True
-            self.idle.emit()
+        if self._clock.now() - self._last >= dt.timedelta(minutes=self.minutes):
+            self._lock()
 
     def stop(self) -> None:
+        self._timer.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+
+    def _lock(self) -> None:
+        code = self._officer()
+        assert code is not None
+        self.locking.emit()
+        self.locked = True
+        self._back_to = self._stack.currentWidget()
+        self.view.lock(code, self.minutes)
+        self._stack.setCurrentWidget(self.view)
+        self._bar.show_text(MessageKind.INFO, SCREEN_LOCKED)
+        self.view.focus_first()
+
+    def _on_unlock_requested(self, code: str, pin: str) -> None:
+        check = self._authenticate
+        self._runner.submit(lambda: check(code, pin), self._on_unlocked, self._on_refused)
+
+    def _on_unlocked(self, _identity: object) -> None:
+        if not self.locked:
+            return  # the session ended meanwhile
+        self.locked = False
+        self._last = self._clock.now()
+        self.view.reset()
+        if self._back_to is not None:
+            self._stack.setCurrentWidget(self._back_to)
+        self._bar.show_text(MessageKind.INFO, SCREEN_UNLOCKED)
+        self.unlocked.emit()
+
+    def _on_refused(self, error: MotcuaError) -> None:
+        self.view.reset()
+        self._bar.show_message(MessageKind.ERROR, error.vi, error.en)
 
 
 class UnlockView(LoginForm):
