@@ -748,7 +748,8 @@ class KioskWindow(QWidget):
         return watcher
 
     def _on_feed_batch(self, events: Sequence[EventView]) -> None:
-        if any(e.kind is EventKind.DATABASE_RESTORED for e in events) and self._current:
+        restored = any(e.kind is EventKind.DATABASE_RESTORED for e in events)
+        if restored and self._current is not None:
             # The ticket on screen may not exist any more, or its id now means another one.
             log.info("database restored: the confirmation screen is closed")
             self.go_home()

@@ -154,7 +154,7 @@ def _clock(ctx: _Context) -> Check:
     with ctx.db.read_tx() as conn:
         if ctx.db.is_sqlite:
             # SQLite has no server clock: the latest write of any PC stands in for it.
-            reference = conn.execute(sa.select(sa.func.max(E.c.at))).scalar()
+            reference = conn.execute(sa.select(E.c.at).order_by(E.c.id.desc()).limit(1)).scalar()
             if reference is None:
                 return _ok("clock", "Chưa có thao tác nào để so", "no write yet to compare with")
             if reference.tzinfo is None:

@@ -92,15 +92,17 @@ class QueueShape:
         filters: the services of each counter that serves only some (none: every service).
         holding: for each counter holding a citizen: the ticket's service and seconds since its
             call.
-        recent: (service id, call-to-close seconds) of today's latest tickets closed at a
-            counter (finished or no-show), latest first.
+        recent_seconds: call-to-close seconds of today's latest tickets closed at a counter
+            (finished or no-show), latest first.
+        service_seconds: the same times, per service.
     """
 
     now: dt.datetime
     counters: tuple[tuple[int, str], ...]
     filters: dict[int, set[int]]
     holding: dict[int, tuple[int, float]]
-    recent: tuple[tuple[int, float], ...]
+    recent_seconds: tuple[float, ...]
+    service_seconds: dict[int, list[float]]
 
 
 _CLOSED_AT_COUNTER = (str(TicketStatus.FINISHED), str(TicketStatus.NO_SHOW))
@@ -132,12 +134,17 @@ def queue_shape(conn: Connection, today: dt.date, now: dt.datetime) -> QueueShap
             )
         )
     }
+    recent_seconds = tuple((r.finished_at - r.called_at).total_seconds() for r in recent)
+    per_service: dict[int, list[float]] = {}
+    for row, seconds in zip(recent, recent_seconds, strict=True):
+        per_service.setdefault(row.service_id, []).append(seconds)
     return QueueShape(
         now=now,
         counters=tuple((c.id, c.state) for c in conn.execute(sa.select(C.c.id, C.c.state))),
         filters=filters,
         holding=holding,
-        recent=tuple((r.service_id, (r.finished_at - r.called_at).total_seconds()) for r in recent),
+        recent_seconds=recent_seconds,
+        service_seconds=per_service,
     )
 
 
@@ -191,16 +198,13 @@ def estimate_in_tx(
         more = {sid: count for sid, count in conn.execute(counts)}
         for sid in ahead:
             more[sid] -= 1
-    per_service: dict[int, list[float]] = {}
-    for sid, seconds in shape.recent:
-        per_service.setdefault(sid, []).append(seconds)
     busy = [shape.holding[cid] for cid in open_ids if cid in shape.holding]
     state = QueueState(
         ahead=ahead,
         more=more,
         busy=busy,
         idle=len(open_ids) - len(busy),
-        recent_seconds=[seconds for _, seconds in shape.recent],
-        service_seconds=per_service,
+        recent_seconds=shape.recent_seconds,
+        service_seconds=shape.service_seconds,
     )
     return len(ahead) + sum(more.values()), predicted_wait_minutes(state)
